@@ -1,0 +1,82 @@
+/*
+ * main.c — the `zg` program: global flags, verb dispatch, usage.
+ * Unknown verbs and bad flags print a clear error and the usage, status 2.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "zg/log.h"
+
+typedef struct {
+  const char *name;
+  int (*fn)(int argc, char **argv);
+  const char *args;
+  const char *help;
+} verb_t;
+
+static const verb_t g_verbs[] = {
+    {"version", zg__cli_version, "", "print the version and the libraries zg was built with"},
+    {"selftest", zg__cli_selftest, "[SECTION]", "exercise every capability and print what was done, with figures"},
+    {"bench", zg__cli_bench, "[--list] [--ms N] [FILTER]", "run the benchmarks whose name contains FILTER"},
+    {"vectors", zg__cli_vectors, "[--setup FILE] DIR", "run every known public test-vector file under DIR"},
+};
+#define NVERBS (sizeof g_verbs / sizeof g_verbs[0])
+
+void zg__cli_usage(FILE *f) {
+  fprintf(f,
+          "usage: zg [--log-level LEVEL] [--log-json] VERB [ARGS]\n"
+          "\n"
+          "zg is a decentralized data and AI operating system: chain, storage, DA and compute.\n"
+          "\n"
+          "verbs:\n");
+  for (size_t i = 0; i < NVERBS; i++) {
+    char head[64];
+    snprintf(head, sizeof head, "%s %s", g_verbs[i].name, g_verbs[i].args);
+    fprintf(f, "  %-34s %s\n", head, g_verbs[i].help);
+  }
+  fprintf(f,
+          "\nglobal flags:\n"
+          "  --log-level LEVEL                  trace, debug, info (default), warn, error, off\n"
+          "  --log-json                         log JSON lines instead of text\n"
+          "  -h, --help                         print this help\n");
+}
+
+int zg__cli_usage_error(const char *verb, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "zg%s%s: ", verb ? " " : "", verb ? verb : "");
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\n\n");
+  zg__cli_usage(stderr);
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      zg__cli_usage(stdout);
+      return 0;
+    } else if (strcmp(argv[i], "--log-json") == 0) {
+      zg_log_set_format(ZG_LOG_JSON);
+    } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
+      zg_log_level_t lvl;
+      if (zg_log_level_parse(&lvl, argv[++i]) != ZG_OK)
+        return zg__cli_usage_error(NULL, "unknown log level '%s'", argv[i]);
+      zg_log_set_level(lvl);
+    } else {
+      return zg__cli_usage_error(NULL, "unknown flag '%s'", argv[i]);
+    }
+  }
+  if (i >= argc) return zg__cli_usage_error(NULL, "missing verb");
+  if (strcmp(argv[i], "help") == 0) {
+    zg__cli_usage(stdout);
+    return 0;
+  }
+  for (size_t v = 0; v < NVERBS; v++)
+    if (strcmp(argv[i], g_verbs[v].name) == 0) return g_verbs[v].fn(argc - i, argv + i);
+  return zg__cli_usage_error(NULL, "unknown verb '%s'", argv[i]);
+}
