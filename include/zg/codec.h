@@ -130,6 +130,9 @@ zg_err_t zg_codec_get_nested(zg_codec_reader_t *r, zg_codec_reader_t *sub, size_
  * start), so a long input can be fed in pieces. crc32c("123456789") is
  * 0xE3069283. */
 uint32_t zg_crc32c(uint32_t crc, const void *p, size_t n);
+/* Internal: the same function on the portable table path only (the public
+ * one may use the CPU's crc32 instruction), for tests and benchmarks. */
+uint32_t zg__crc32c_portable(uint32_t crc, const void *p, size_t n);
 
 /* A frame: u32 payload length L, L payload bytes, u32 CRC32C over the length
  * field and the payload (all big-endian). */

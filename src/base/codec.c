@@ -287,6 +287,11 @@ uint32_t zg_crc32c(uint32_t crc, const void *p, size_t n) {
   return ~crc32c_sw(c, p, n);
 }
 
+uint32_t zg__crc32c_portable(uint32_t crc, const void *p, size_t n) {
+  pthread_once(&crc_once, crc_init);
+  return n ? ~crc32c_sw(~crc, p, n) : crc;
+}
+
 /* ---- frames ---- */
 
 zg_err_t zg_codec_frame_append(zg_buf_t *out, const void *payload, size_t n) {
