@@ -204,7 +204,7 @@ bool zg__fp_sqrt(zg_fp_t *r, const zg_fp_t *a) {
 bool zg__fp_is_square(const zg_fp_t *a) {
   zg_fp_t l;
   zg__fp_pow_pub(&l, a, P_MINUS_1_DIV_2);
-  return (bool)(zg__fp_eq(&l, &zg__fp_one) | zg__fp_is_zero(a));
+  return (bool)((int)zg__fp_eq(&l, &zg__fp_one) | (int)zg__fp_is_zero(a));
 }
 
 /* The canonical integer of a (out of Montgomery form). */

@@ -22,4 +22,8 @@ void zg__fp_mul_wide(uint64_t r[12], const zg_fp_t *a, const zg_fp_t *b);
 /* Montgomery reduction of in < p*2^384: r = in / 2^384 mod p. */
 void zg__fp_redc(zg_fp_t *r, const uint64_t in[12]);
 
+/* ---- Fp2 extras (bls_fp2.c) ---- */
+/* r = a^e for a public 6-limb exponent e (constant time in a). */
+void zg__fp2_pow_pub(zg_fp2_t *r, const zg_fp2_t *a, const uint64_t e[6]);
+
 #endif

@@ -426,6 +426,153 @@ static void test_fr_encoding(void) {
   CHECK(zg_fr_is_one(&a));
 }
 
+/* ---------------- Fp2 ---------------- */
+
+static zg_fp2_t rand_fp2(void) {
+  zg_fp2_t a;
+  a.c0 = rand_fp();
+  a.c1 = rand_fp();
+  return a;
+}
+
+static void test_fp2_arith(void) {
+  static const uint64_t P_LIMBS[6] = {0xb9feffffffffaaabull, 0x1eabfffeb153ffffull, 0x6730d2a0f6b0f624ull,
+                                      0x64774b84f38512bfull, 0x4b1ba7b6434bacd7ull, 0x1a0111ea397fe69aull};
+  for (long it = 0; it < zgt_iters(100); it++) {
+    zg_fp2_t a = rand_fp2(), b = rand_fp2(), c = rand_fp2(), x, y, z;
+    zg_fp_t t0, t1;
+    /* mul against the 4-product schoolbook formula. */
+    zg__fp2_mul(&x, &a, &b);
+    zg__fp_mul(&t0, &a.c0, &b.c0);
+    zg__fp_mul(&t1, &a.c1, &b.c1);
+    zg__fp_sub(&y.c0, &t0, &t1);
+    zg__fp_mul(&t0, &a.c0, &b.c1);
+    zg__fp_mul(&t1, &a.c1, &b.c0);
+    zg__fp_add(&y.c1, &t0, &t1);
+    CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_sqr(&x, &a);
+    zg__fp2_mul(&y, &a, &a);
+    CHECK(zg__fp2_eq(&x, &y));
+    /* Associativity and distributivity. */
+    zg__fp2_mul(&x, &a, &b);
+    zg__fp2_mul(&x, &x, &c);
+    zg__fp2_mul(&y, &b, &c);
+    zg__fp2_mul(&y, &a, &y);
+    CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_add(&x, &b, &c);
+    zg__fp2_mul(&x, &a, &x);
+    zg__fp2_mul(&y, &a, &b);
+    zg__fp2_mul(&z, &a, &c);
+    zg__fp2_add(&y, &y, &z);
+    CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_sub(&x, &y, &z);
+    zg__fp2_mul(&y, &a, &b);
+    CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_neg(&x, &a);
+    zg__fp2_add(&x, &x, &a);
+    CHECK(zg__fp2_is_zero(&x));
+    zg__fp2_dbl(&x, &a);
+    zg__fp2_add(&y, &a, &a);
+    CHECK(zg__fp2_eq(&x, &y));
+    /* xi = 1 + u; mul_fp; conj is the Frobenius a^p. */
+    zg_fp2_t xi = {zg__fp_one, zg__fp_one};
+    zg__fp2_mul_by_xi(&x, &a);
+    zg__fp2_mul(&y, &a, &xi);
+    CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_mul_fp(&x, &a, &b.c0);
+    z.c0 = b.c0;
+    z.c1 = zg__fp_zero;
+    zg__fp2_mul(&y, &a, &z);
+    CHECK(zg__fp2_eq(&x, &y));
+    if (it < 5) {
+      zg__fp2_conj(&x, &a);
+      zg__fp2_pow_pub(&y, &a, P_LIMBS);
+      CHECK(zg__fp2_eq(&x, &y));
+    }
+    /* Inverse. */
+    zg__fp2_inv(&x, &a);
+    zg__fp2_mul(&x, &x, &a);
+    CHECK(zg__fp2_eq(&x, &zg__fp2_one));
+    /* cmov. */
+    x = a;
+    zg__fp2_cmov(&x, &b, false);
+    CHECK(zg__fp2_eq(&x, &a));
+    zg__fp2_cmov(&x, &b, true);
+    CHECK(zg__fp2_eq(&x, &b));
+  }
+  zg_fp2_t z;
+  zg__fp2_inv(&z, &zg__fp2_zero);
+  CHECK(zg__fp2_is_zero(&z));
+}
+
+static void test_fp2_sqrt(void) {
+  int nonsquares = 0;
+  for (long it = 0; it < zgt_iters(40); it++) {
+    zg_fp2_t a = rand_fp2(), x, y, n;
+    /* Squares have roots, whose square is the input. */
+    zg__fp2_sqr(&x, &a);
+    CHECK(zg__fp2_is_square(&x));
+    CHECK(zg__fp2_sqrt(&y, &x));
+    zg__fp2_neg(&n, &y);
+    CHECK(zg__fp2_eq(&y, &a) || zg__fp2_eq(&n, &a));
+    /* Elements of Fp are squares in Fp2 (both a and -a). */
+    x.c0 = a.c0;
+    x.c1 = zg__fp_zero;
+    CHECK(zg__fp2_sqrt(&y, &x));
+    zg__fp2_neg(&x, &x);
+    CHECK(zg__fp2_sqrt(&y, &x));
+    zg__fp2_sqr(&n, &y);
+    CHECK(zg__fp2_eq(&n, &x));
+    /* A random element: sqrt succeeds exactly when is_square says so. */
+    bool sq = zg__fp2_is_square(&a);
+    CHECK_EQ(zg__fp2_sqrt(&y, &a), sq);
+    if (sq) {
+      zg__fp2_sqr(&n, &y);
+      CHECK(zg__fp2_eq(&n, &a));
+    } else {
+      nonsquares++;
+    }
+  }
+  CHECK(nonsquares > 0);
+  zg_fp2_t r;
+  CHECK(zg__fp2_sqrt(&r, &zg__fp2_zero));
+  CHECK(zg__fp2_is_zero(&r));
+  CHECK(zg__fp2_is_square(&zg__fp2_zero));
+}
+
+static void test_fp2_sign(void) {
+  zg_fp2_t a;
+  zg_fp_t m1, two;
+  zg__fp_neg(&m1, &zg__fp_one);
+  zg__fp_from_u64(&two, 2);
+  /* sgn0: c0's parity unless c0 == 0, then c1's. */
+  a.c0 = zg__fp_one, a.c1 = two;
+  CHECK_EQ(zg__fp2_sgn0(&a), 1);
+  a.c0 = two, a.c1 = zg__fp_one;
+  CHECK_EQ(zg__fp2_sgn0(&a), 0);
+  a.c0 = zg__fp_zero, a.c1 = zg__fp_one;
+  CHECK_EQ(zg__fp2_sgn0(&a), 1);
+  a.c0 = zg__fp_zero, a.c1 = two;
+  CHECK_EQ(zg__fp2_sgn0(&a), 0);
+  CHECK_EQ(zg__fp2_sgn0(&zg__fp2_zero), 0);
+  /* lex-largest: c1 decides unless it is zero. */
+  a.c0 = zg__fp_one, a.c1 = m1;
+  CHECK(zg__fp2_is_lex_largest(&a));
+  a.c0 = m1, a.c1 = zg__fp_one;
+  CHECK(!zg__fp2_is_lex_largest(&a));
+  a.c0 = m1, a.c1 = zg__fp_zero;
+  CHECK(zg__fp2_is_lex_largest(&a));
+  a.c0 = zg__fp_one, a.c1 = zg__fp_zero;
+  CHECK(!zg__fp2_is_lex_largest(&a));
+  for (long it = 0; it < zgt_iters(50); it++) {
+    zg_fp2_t x = rand_fp2(), n;
+    if (zg__fp2_is_zero(&x)) continue;
+    zg__fp2_neg(&n, &x);
+    CHECK(zg__fp2_is_lex_largest(&x) != zg__fp2_is_lex_largest(&n));
+    CHECK(zg__fp2_sgn0(&x) != zg__fp2_sgn0(&n));
+  }
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ref_init();
@@ -435,5 +582,8 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_fr_against_reference);
   ZGT_RUN(test_fr_axioms);
   ZGT_RUN(test_fr_encoding);
+  ZGT_RUN(test_fp2_arith);
+  ZGT_RUN(test_fp2_sqrt);
+  ZGT_RUN(test_fp2_sign);
   return zgt_done();
 }
