@@ -5,9 +5,12 @@
  * and the libsodium / libsecp256k1 signature wrappers.
  */
 #include <nettle/sha3.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "bench.h"
+#include "zg/ecdsa.h"
+#include "zg/ed25519.h"
 #include "zg/hash.h"
 
 static void bench_keccak(zg_bench_t *b, size_t n) {
@@ -71,4 +74,73 @@ ZG_BENCH(blake2b512_64) {
     zg_blake2b512(out, in, sizeof in);
     in[0] = out[0];
   }
+}
+
+/* ---- signatures and key agreement ---- */
+
+ZG_BENCH(ed25519_sign) {
+  zg_ed25519_pk_t pk;
+  zg_ed25519_sk_t sk;
+  uint8_t seed[32] = {1}, msg[64] = {2}, sig[64];
+  if (zg_ed25519_keypair_from_seed(&pk, &sk, seed) != ZG_OK) return;
+  while (zg_bench_loop(b)) {
+    if (zg_ed25519_sign(sig, &sk, msg, sizeof msg) != ZG_OK) break;
+    msg[0] = sig[0];
+  }
+}
+
+ZG_BENCH(ed25519_verify) {
+  zg_ed25519_pk_t pk;
+  zg_ed25519_sk_t sk;
+  uint8_t seed[32] = {1}, msg[64] = {2}, sig[64];
+  bool ok = false;
+  if (zg_ed25519_keypair_from_seed(&pk, &sk, seed) != ZG_OK || zg_ed25519_sign(sig, &sk, msg, sizeof msg) != ZG_OK)
+    return;
+  while (zg_bench_loop(b))
+    if (zg_ed25519_verify(&ok, sig, msg, sizeof msg, &pk) != ZG_OK || !ok) break;
+}
+
+/* One variable-base Ed25519 scalar multiplication, the building block a batch
+ * verifier made from libsodium's exported operations would need (two per
+ * signature): compare with ed25519_verify to see why none is built. */
+ZG_BENCH(ed25519_scalarmult) {
+  uint8_t p[32], n[32] = {9}, q[32];
+  if (sodium_init() < 0) return;
+  crypto_core_ed25519_random(p);
+  while (zg_bench_loop(b)) {
+    if (crypto_scalarmult_ed25519_noclamp(q, n, p) != 0) break;
+    n[0] = q[0] & 0x7f;
+  }
+}
+
+ZG_BENCH(x25519) {
+  zg_x25519_pk_t pk, peer;
+  zg_x25519_sk_t sk, sk2;
+  uint8_t out[32];
+  if (zg_x25519_keypair(&pk, &sk) != ZG_OK || zg_x25519_keypair(&peer, &sk2) != ZG_OK) return;
+  while (zg_bench_loop(b))
+    if (zg_x25519_shared(out, &sk, &peer) != ZG_OK) break;
+}
+
+ZG_BENCH(secp256k1_sign) {
+  zg_secp256k1_sk_t sk;
+  zg_ecdsa_sig_t sig;
+  uint8_t key[32], hash[32] = {3};
+  memset(key, 0x46, 32);
+  if (zg_secp256k1_sk_parse(&sk, key, 32) != ZG_OK) return;
+  while (zg_bench_loop(b)) {
+    if (zg_ecdsa_sign(&sig, &sk, hash) != ZG_OK) break;
+    hash[0] = sig.r[0];
+  }
+}
+
+ZG_BENCH(secp256k1_recover) {
+  zg_secp256k1_sk_t sk;
+  zg_ecdsa_sig_t sig;
+  zg_eth_addr_t addr;
+  uint8_t key[32], hash[32] = {3};
+  memset(key, 0x46, 32);
+  if (zg_secp256k1_sk_parse(&sk, key, 32) != ZG_OK || zg_ecdsa_sign(&sig, &sk, hash) != ZG_OK) return;
+  while (zg_bench_loop(b))
+    if (zg_ecdsa_recover_address(&addr, &sig, hash) != ZG_OK) break;
 }
