@@ -61,9 +61,16 @@ static zg_err_t mul_main(uint8_t out[32], const uint8_t n[32], const uint8_t p[3
   return crypto_scalarmult_ed25519_noclamp(out, n, p) == 0 ? ZG_OK : ZG_ECRYPTO;
 }
 
-/* n * P for any strictly decoded curve point P and n < L (public). */
+/* n * P for any strictly decoded curve point P and n < L (public).
+ * libsodium refuses exactly the points outside the prime-order subgroup (for
+ * n != 0 and P != identity it cannot return the identity), so its refusal
+ * sends us to the decomposition. */
 static zg_err_t smul_any_var(uint8_t out[32], const uint8_t n[32], const uint8_t p[32]) {
-  if (crypto_core_ed25519_is_valid_point(p)) return mul_main(out, n, p);
+  if (is_identity(p) || sodium_is_zero(n, 32)) {
+    memcpy(out, zg__ed25519_identity, 32);
+    return ZG_OK;
+  }
+  if (crypto_scalarmult_ed25519_noclamp(out, n, p) == 0) return ZG_OK;
   uint8_t e[32], pl[32], t[32], acc[32];
   ZG_TRY(zg__ed25519_mul_cofactor(e, p));
   if (is_identity(e)) {

@@ -109,6 +109,20 @@ void zg__fe_sub(zg__fe_t *h, const zg__fe_t *f, const zg__fe_t *g) {
 
 void zg__fe_neg(zg__fe_t *h, const zg__fe_t *f) { zg__fe_sub(h, &zg__fe_zero, f); }
 
+/* Carries five 128-bit column sums (each below 2^112) into a tight element. */
+static void fe_reduce_wide(zg__fe_t *h, fe_u128 r0, fe_u128 r1, fe_u128 r2, fe_u128 r3, fe_u128 r4) {
+  r1 += r0 >> 51;
+  r2 += r1 >> 51;
+  r3 += r2 >> 51;
+  r4 += r3 >> 51;
+  fe_u128 t0 = ((fe_u128)(uint64_t)(r4 >> 51)) * 19 + ((uint64_t)r0 & MASK51);
+  h->v[0] = (uint64_t)t0 & MASK51;
+  h->v[1] = ((uint64_t)r1 & MASK51) + (uint64_t)(t0 >> 51);
+  h->v[2] = (uint64_t)r2 & MASK51;
+  h->v[3] = (uint64_t)r3 & MASK51;
+  h->v[4] = (uint64_t)r4 & MASK51;
+}
+
 void zg__fe_mul(zg__fe_t *h, const zg__fe_t *f, const zg__fe_t *g) {
   const uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
   const uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
@@ -122,19 +136,19 @@ void zg__fe_mul(zg__fe_t *h, const zg__fe_t *f, const zg__fe_t *g) {
   fe_u128 r3 = (fe_u128)f0 * g3 + (fe_u128)f1 * g2 + (fe_u128)f2 * g1 + (fe_u128)f3 * g0 +
                (fe_u128)f4 * g4_19;
   fe_u128 r4 = (fe_u128)f0 * g4 + (fe_u128)f1 * g3 + (fe_u128)f2 * g2 + (fe_u128)f3 * g1 + (fe_u128)f4 * g0;
-  r1 += r0 >> 51;
-  r2 += r1 >> 51;
-  r3 += r2 >> 51;
-  r4 += r3 >> 51;
-  fe_u128 t0 = ((fe_u128)(uint64_t)(r4 >> 51)) * 19 + ((uint64_t)r0 & MASK51);
-  h->v[0] = (uint64_t)t0 & MASK51;
-  h->v[1] = ((uint64_t)r1 & MASK51) + (uint64_t)(t0 >> 51);
-  h->v[2] = (uint64_t)r2 & MASK51;
-  h->v[3] = (uint64_t)r3 & MASK51;
-  h->v[4] = (uint64_t)r4 & MASK51;
+  fe_reduce_wide(h, r0, r1, r2, r3, r4);
 }
 
-void zg__fe_sq(zg__fe_t *h, const zg__fe_t *f) { zg__fe_mul(h, f, f); }
+void zg__fe_sq(zg__fe_t *h, const zg__fe_t *f) {
+  const uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
+  const uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f3_38 = 38 * f3, f4_19 = 19 * f4, f4_38 = 38 * f4;
+  fe_u128 r0 = (fe_u128)f0 * f0 + (fe_u128)f1_2 * f4_19 + (fe_u128)f2 * (2 * f3 * 19);
+  fe_u128 r1 = (fe_u128)f0_2 * f1 + (fe_u128)f2 * f4_38 + (fe_u128)f3 * (19 * f3);
+  fe_u128 r2 = (fe_u128)f0_2 * f2 + (fe_u128)f1 * f1 + (fe_u128)f3_38 * f4;
+  fe_u128 r3 = (fe_u128)f0_2 * f3 + (fe_u128)f1_2 * f2 + (fe_u128)f4 * f4_19;
+  fe_u128 r4 = (fe_u128)f0_2 * f4 + (fe_u128)f1_2 * f3 + (fe_u128)f2 * f2;
+  fe_reduce_wide(h, r0, r1, r2, r3, r4);
+}
 
 /* h = f^(2^n). */
 static void fe_sqn(zg__fe_t *h, const zg__fe_t *f, int n) {
@@ -226,6 +240,37 @@ void zg__ed25519_encode(uint8_t s[32], const zg__fe_t *x, const zg__fe_t *y) {
   zg__fe_tobytes(s, y);
   s[31] = (uint8_t)(s[31] | (zg__fe_sgn0(x) << 7));
 }
+
+/* (X : Y : Z) = 8 * (X : Y : Z), then to affine with one inversion.
+ * Doubling for a = -1 (dbl-2008-hwcd): A = X^2, B = Y^2, C = 2 Z^2,
+ * E = (X + Y)^2 - A - B, G = B - A, F = G - C, H = -A - B;
+ * X3 = E F, Y3 = G H, Z3 = F G. F and G never vanish on this curve (d is
+ * not a square), so this holds for every point, small-order ones included. */
+static void mul8_proj_to_affine(zg__fe_t *x, zg__fe_t *y, zg__fe_t X, zg__fe_t Y, zg__fe_t Z) {
+  zg__fe_t A, B, C, E, F, G, H, inv;
+  for (int i = 0; i < 3; i++) {
+    zg__fe_sq(&A, &X);
+    zg__fe_sq(&B, &Y);
+    zg__fe_sq(&C, &Z);
+    zg__fe_add(&C, &C, &C);
+    zg__fe_add(&E, &X, &Y);
+    zg__fe_sq(&E, &E);
+    zg__fe_sub(&E, &E, &A);
+    zg__fe_sub(&E, &E, &B);
+    zg__fe_sub(&G, &B, &A);
+    zg__fe_sub(&F, &G, &C);
+    zg__fe_add(&H, &A, &B);
+    zg__fe_neg(&H, &H);
+    zg__fe_mul(&X, &E, &F);
+    zg__fe_mul(&Y, &G, &H);
+    zg__fe_mul(&Z, &F, &G);
+  }
+  zg__fe_invert(&inv, &Z);
+  zg__fe_mul(x, &X, &inv);
+  zg__fe_mul(y, &Y, &inv);
+}
+
+void zg__ed25519_mul8(zg__fe_t *x, zg__fe_t *y) { mul8_proj_to_affine(x, y, *x, *y, zg__fe_one); }
 
 int zg__ed25519_decode_var(zg__fe_t *x, zg__fe_t *y, const uint8_t s[32]) {
   uint8_t ys[32];
@@ -319,21 +364,28 @@ static void ell2_curve25519(zg__fe_t *xn, zg__fe_t *xd, zg__fe_t *y, zg__fe_t *g
   *e3_out = e3;
 }
 
-void zg__ed25519_map_ell2(zg__fe_t *x, zg__fe_t *y, const zg__fe_t *u, zg__fe_t *gx1, bool *gx1_square) {
-  zg__fe_t xMn, xMd, yM, g1, gd, xn, xd, yn, yd, den, inv;
-  unsigned e3;
-  ell2_curve25519(&xMn, &xMd, &yM, &g1, &gd, &e3, u);
-  /* Rational map (G.2.2) with yMd = 1: x = c1 xM / yM, y = (xM - 1) / (xM + 1). */
-  zg__fe_mul(&xn, &xMn, &ell2_c1_ed);
-  zg__fe_mul(&xd, &xMd, &yM);
-  zg__fe_sub(&yn, &xMn, &xMd);
-  zg__fe_add(&yd, &xMn, &xMd);
-  zg__fe_mul(&den, &xd, &yd);
+/* The Edwards point of G.2.2 as fractions xn / xd, yn / yd (never 0 / 0). */
+static void map_ell2_frac(zg__fe_t *xn, zg__fe_t *xd, zg__fe_t *yn, zg__fe_t *yd, zg__fe_t *g1, zg__fe_t *gd,
+                          unsigned *e3, const zg__fe_t *u) {
+  zg__fe_t xMn, xMd, yM, den;
+  ell2_curve25519(&xMn, &xMd, &yM, g1, gd, e3, u);
+  /* Rational map with yMd = 1: x = c1 xM / yM, y = (xM - 1) / (xM + 1). */
+  zg__fe_mul(xn, &xMn, &ell2_c1_ed);
+  zg__fe_mul(xd, &xMd, &yM);
+  zg__fe_sub(yn, &xMn, &xMd);
+  zg__fe_add(yd, &xMn, &xMd);
+  zg__fe_mul(&den, xd, yd);
   unsigned e = zg__fe_iszero(&den); /* exceptional case: the identity */
-  zg__fe_cmov(&xn, &zg__fe_zero, e);
-  zg__fe_cmov(&xd, &zg__fe_one, e);
-  zg__fe_cmov(&yn, &zg__fe_one, e);
-  zg__fe_cmov(&yd, &zg__fe_one, e);
+  zg__fe_cmov(xn, &zg__fe_zero, e);
+  zg__fe_cmov(xd, &zg__fe_one, e);
+  zg__fe_cmov(yn, &zg__fe_one, e);
+  zg__fe_cmov(yd, &zg__fe_one, e);
+}
+
+void zg__ed25519_map_ell2(zg__fe_t *x, zg__fe_t *y, const zg__fe_t *u, zg__fe_t *gx1, bool *gx1_square) {
+  zg__fe_t xn, xd, yn, yd, g1, gd, den, inv;
+  unsigned e3;
+  map_ell2_frac(&xn, &xd, &yn, &yd, &g1, &gd, &e3, u);
   /* One inversion for both coordinates: 1 / (xd yd). */
   zg__fe_mul(&den, &xd, &yd);
   zg__fe_invert(&inv, &den);
@@ -346,4 +398,14 @@ void zg__ed25519_map_ell2(zg__fe_t *x, zg__fe_t *y, const zg__fe_t *u, zg__fe_t 
     zg__fe_mul(gx1, &g1, &inv);
   }
   if (gx1_square) *gx1_square = e3 != 0;
+}
+
+void zg__ed25519_map_ell2_mul8(zg__fe_t *x, zg__fe_t *y, const zg__fe_t *u) {
+  zg__fe_t xn, xd, yn, yd, g1, gd, X, Y, Z;
+  unsigned e3;
+  map_ell2_frac(&xn, &xd, &yn, &yd, &g1, &gd, &e3, u);
+  zg__fe_mul(&X, &xn, &yd);
+  zg__fe_mul(&Y, &yn, &xd);
+  zg__fe_mul(&Z, &xd, &yd);
+  mul8_proj_to_affine(x, y, X, Y, Z);
 }

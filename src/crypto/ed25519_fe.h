@@ -63,6 +63,9 @@ unsigned zg__fe_sgn0(const zg__fe_t *f);
  * (non-canonical), 2 when no x exists (not on the curve).
  */
 void zg__ed25519_encode(uint8_t s[32], const zg__fe_t *x, const zg__fe_t *y);
+/* (x, y) = 8 * (x, y): three doublings in projective coordinates (complete
+ * on edwards25519, small-order points included) and one inversion. */
+void zg__ed25519_mul8(zg__fe_t *x, zg__fe_t *y);
 int zg__ed25519_decode_var(zg__fe_t *x, zg__fe_t *y, const uint8_t s[32]);
 
 /*
@@ -73,14 +76,17 @@ int zg__ed25519_decode_var(zg__fe_t *x, zg__fe_t *y, const uint8_t s[32]);
  * in affine form and whether it is a square (the RFC 9381 intermediate values).
  */
 void zg__ed25519_map_ell2(zg__fe_t *x, zg__fe_t *y, const zg__fe_t *u, zg__fe_t *gx1, bool *gx1_square);
+/* (x, y) = 8 * map_to_curve_elligator2_edwards25519(u): the NU encoding,
+ * with the cofactor cleared before the single inversion. */
+void zg__ed25519_map_ell2_mul8(zg__fe_t *x, zg__fe_t *y, const zg__fe_t *u);
 
 /* ---- in ed25519_h2c.c ---- */
 
 /* The identity's encoding (y = 1). */
 extern const uint8_t zg__ed25519_identity[32];
 
-/* out = 8 * p for any on-curve encoding p (three doublings with libsodium's
- * complete addition). ZG_ECRYPTO if libsodium refuses the encoding. */
+/* out = 8 * p for any strictly valid encoding p (zg__ed25519_mul8).
+ * ZG_ECRYPTO if p does not decode (callers pass only decoded points). */
 ZG_WARN_UNUSED zg_err_t zg__ed25519_mul_cofactor(uint8_t out[32], const uint8_t p[32]);
 
 /* encode_to_curve of edwards25519_XMD:SHA-512_ELL2_NU_ over the message

@@ -1,8 +1,9 @@
 /*
  * ed25519_h2c.c — RFC 9380 hashing to edwards25519: hash_to_field over
  * GF(2^255 - 19) (L = 48, expand_message_xmd with SHA-512), the Elligator 2
- * map of ed25519_fe.c, and cofactor clearing (h_eff = 8) with libsodium's
- * complete point addition.
+ * map of ed25519_fe.c, and cofactor clearing (h_eff = 8) by three doublings
+ * (ed25519_fe.c; libsodium's byte-level API would decompress six times). The
+ * RO suite's Q0 + Q1 is libsodium's complete addition.
  *
  * Invariants: every point handed to libsodium is an encoding we produced from
  * an on-curve affine point, or one that passed strict decoding; the message
@@ -20,10 +21,10 @@
 const uint8_t zg__ed25519_identity[32] = {1};
 
 zg_err_t zg__ed25519_mul_cofactor(uint8_t out[32], const uint8_t p[32]) {
-  uint8_t t[32];
-  if (crypto_core_ed25519_add(t, p, p) != 0) return ZG_ECRYPTO;
-  if (crypto_core_ed25519_add(t, t, t) != 0) return ZG_ECRYPTO;
-  if (crypto_core_ed25519_add(out, t, t) != 0) return ZG_ECRYPTO;
+  zg__fe_t x, y;
+  if (zg__ed25519_decode_var(&x, &y, p) != 0) return ZG_ECRYPTO;
+  zg__ed25519_mul8(&x, &y);
+  zg__ed25519_encode(out, &x, &y);
   return ZG_OK;
 }
 
@@ -113,15 +114,17 @@ zg_err_t zg_ed25519_map_to_curve_ell2(uint8_t q[32], const uint8_t u[32]) {
 
 zg_err_t zg__ed25519_encode_to_curve2(uint8_t p[32], uint8_t u[32], uint8_t uniform[48], const uint8_t *m1,
                                       size_t l1, const uint8_t *m2, size_t l2, const uint8_t *dst, size_t dstlen) {
-  uint8_t ub[48], q[32];
+  uint8_t ub[48];
   zg__fe_t e;
   ZG_TRY(xmd_sha512_2(ub, sizeof ub, m1, l1, m2, l2, dst, dstlen));
   zg__fe_from_be48(&e, ub);
   if (u) zg__fe_tobytes(u, &e);
   if (uniform) memcpy(uniform, ub, sizeof ub);
   zg_memwipe(ub, sizeof ub);
-  map_to_encoding(q, &e);
-  return zg__ed25519_mul_cofactor(p, q);
+  zg__fe_t x, y;
+  zg__ed25519_map_ell2_mul8(&x, &y, &e);
+  zg__ed25519_encode(p, &x, &y);
+  return ZG_OK;
 }
 
 zg_err_t zg_ed25519_encode_to_curve(uint8_t p[32], const uint8_t *msg, size_t msglen, const uint8_t *dst,
