@@ -28,6 +28,13 @@ zg_err_t zg_codec_writer_finish(zg_codec_writer_t *w) {
 /* Appends n raw bytes unless the writer has already failed. */
 static zg_err_t put_raw(zg_codec_writer_t *w, const void *p, size_t n) {
   if (w->err != ZG_OK) return w->err;
+  zg_buf_t *b = w->buf;
+  if (n == 0) return ZG_OK;
+  if (b->cap - b->len >= n) { /* the common case: room already reserved */
+    memcpy(b->ptr + b->len, p, n);
+    b->len += n;
+    return ZG_OK;
+  }
   zg_err_t e = zg_buf_append(w->buf, p, n);
   if (e != ZG_OK) w->err = e;
   return w->err;

@@ -604,7 +604,7 @@ static void report_unknown(strict_t *st, const char *path) {
     size_t d = edit_distance(path, st->known[i]);
     if (d < bestd) { bestd = d; best = st->known[i]; }
   }
-  bool close = best && bestd <= (plen < 6 ? 1 : plen < 12 ? 2 : 3);
+  bool close = best && bestd <= 1 + plen / 4;
   int w = snprintf(st->msg + st->len, st->cap - st->len, "%sunknown key '%s'%s%s%s", st->unknown ? "; " : "", path,
                    close ? " (did you mean '" : "", close ? best : "", close ? "'?)" : "");
   if (w > 0) st->len = (size_t)w >= st->cap - st->len ? st->cap - 1 : st->len + (size_t)w;
