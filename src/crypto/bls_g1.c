@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "crypto/bls_curve.h"
 #include "crypto/bls_field.h"
 
 /* Field adapter for the template. */
@@ -53,14 +54,14 @@ static const zg_fp_t g1_gen_y = {{0xbaac93d50ce72271ull, 0x8c22631a7918fd8eull, 
                                   0x51ac582950405194ull, 0x0e1c8c3fad0059c0ull, 0x0bbc3efc5008a26aull}};
 /* beta = 0x5f19672f...fffefffe, a primitive cube root of unity in Fp with
  * phi(P) = -x^2 P on G1; Montgomery form. */
-static const zg_fp_t g1_beta = {{0x30f1361b798a64e8ull, 0xf3b8ddab7ece5a2aull, 0x16a8ca3ac61577f7ull,
+const zg_fp_t zg__g1_beta = {{0x30f1361b798a64e8ull, 0xf3b8ddab7ece5a2aull, 0x16a8ca3ac61577f7ull,
                                  0xc26a2ff874fd029bull, 0x3636b76660701c6eull, 0x051ba4ab241b6160ull}};
 
 void zg_g1_generator(zg_g1_t *r) { zg__g1_from_affine(r, &g1_gen_x, &g1_gen_y); }
 
 /* phi(X, Y, Z) = (beta*X, Y, Z): x = X/Z^2 scales by beta. */
 static void g1_phi(zg_g1_t *r, const zg_g1_t *p) {
-  zg__fp_mul(&r->x, &p->x, &g1_beta);
+  zg__fp_mul(&r->x, &p->x, &zg__g1_beta);
   r->y = p->y;
   r->z = p->z;
 }
@@ -89,7 +90,7 @@ static uint64_t g1_divmod_u64(uint64_t *q, const uint64_t *a, size_t n, uint64_t
 
 /* Splits k (< r) into k = k0 + k1*x^2 with k0 < x^2 and k1 < x^2 by two
  * divisions by |x|: k = (q*|x| + r2)*|x| + r1. */
-static void g1_glv_split(uint64_t k0[2], uint64_t k1[2], const uint64_t k[4]) {
+void zg__g1_glv_split(uint64_t k0[2], uint64_t k1[2], const uint64_t k[4]) {
   uint64_t q[4];
   uint64_t r1 = g1_divmod_u64(q, k, 4, ZG__BLS_X);
   uint64_t r2 = g1_divmod_u64(q, q, 4, ZG__BLS_X);
@@ -129,10 +130,10 @@ void zg_g1_mul_var(zg_g1_t *r, const zg_g1_t *p, const zg_fr_t *k) {
   }
   zg_g1_normalize_batch(tbl, G1_GLV_TBL);
   for (int i = 0; i < G1_GLV_TBL; i++) {
-    zg__fp_mul(&qx[i], &tbl[i].x, &g1_beta);
+    zg__fp_mul(&qx[i], &tbl[i].x, &zg__g1_beta);
     zg__fp_neg(&qy[i], &tbl[i].y);
   }
-  g1_glv_split(k0, k1, e);
+  zg__g1_glv_split(k0, k1, e);
   size_t t0 = g1_wnaf(n0, k0, 2, 128, G1_GLV_W);
   size_t t1 = g1_wnaf(n1, k1, 2, 128, G1_GLV_W);
   size_t top = t0 > t1 ? t0 : t1;

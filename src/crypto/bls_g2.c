@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "crypto/bls_curve.h"
 #include "crypto/bls_field.h"
 
 static zg_err_t g2_fe_from_bytes(zg_fp2_t *r, const uint8_t in[96]) {
@@ -107,6 +108,21 @@ bool zg_g2_in_subgroup(const zg_g2_t *p) {
   return zg_g2_eq(&f, &t);
 }
 
+/* Writes k (< r < |x|^4) in base |x|: k = a0 + a1|x| + a2|x|^2 + a3|x|^3. */
+void zg__g2_gls_split(uint64_t a[4], const uint64_t k[4]) {
+  uint64_t e[4];
+  memcpy(e, k, sizeof e);
+  for (int j = 0; j < 4; j++) {
+    unsigned __int128 rem = 0;
+    for (size_t i = 4; i-- > 0;) {
+      unsigned __int128 cur = (rem << 64) | e[i];
+      e[i] = (uint64_t)(cur / ZG__BLS_X);
+      rem = cur % ZG__BLS_X;
+    }
+    a[j] = (uint64_t)rem;
+  }
+}
+
 #define G2_GLS_W 4
 #define G2_GLS_TBL (1 << (G2_GLS_W - 2))
 
@@ -143,15 +159,7 @@ void zg_g2_mul_var(zg_g2_t *r, const zg_g2_t *p, const zg_fr_t *k) {
     zg_g2_neg(&tbl[1][i], &tbl[1][i]);
     zg_g2_neg(&tbl[3][i], &tbl[3][i]);
   }
-  for (int j = 0; j < 4; j++) {
-    unsigned __int128 rem = 0;
-    for (size_t i = 4; i-- > 0;) {
-      unsigned __int128 cur = (rem << 64) | e[i];
-      e[i] = (uint64_t)(cur / ZG__BLS_X);
-      rem = cur % ZG__BLS_X;
-    }
-    a[j] = (uint64_t)rem;
-  }
+  zg__g2_gls_split(a, e);
   for (int j = 0; j < 4; j++) {
     size_t t = g2_wnaf(naf[j], &a[j], 1, 64, G2_GLS_W);
     if (t > top) top = t;

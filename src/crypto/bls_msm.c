@@ -29,7 +29,23 @@
 #define LOC(n) g1_##n
 /* Up to this many points, separate GLV multiplications are cheaper. */
 #define LOC_DIRECT_MAX 4
+#define LOC_SPLIT 2
+#define LOC_SPLIT_BITS 128
 #include "crypto/bls_msm_impl.h"
+
+/* k = k0 + k1*x^2; k*P = k0*P + k1*(-phi(P)) since phi = [-x^2] on G1. */
+static void g1_decompose(uint64_t parts[2][2], const uint64_t k[4]) {
+  zg__g1_glv_split(parts[0], parts[1], k);
+}
+
+static void g1_endo(g1_aff_t *out, const g1_aff_t *in) {
+  out[0] = in[0];
+  zg__fp_mul(&out[1].x, &in[0].x, &zg__g1_beta);
+  zg__fp_neg(&out[1].y, &in[0].y);
+}
+
+#undef LOC_SPLIT
+#undef LOC_SPLIT_BITS
 #undef FE
 #undef PT
 #undef FE_add
@@ -64,4 +80,31 @@
 #define INT(n) zg__g2_##n
 #define LOC(n) g2_##n
 #define LOC_DIRECT_MAX 4
+#define LOC_SPLIT 4
+#define LOC_SPLIT_BITS 64
 #include "crypto/bls_msm_impl.h"
+
+/* k = sum a_i |x|^i and psi = [x] = [-|x|] on G2, so
+ * k*P = a0 P + a1 (-psi P) + a2 psi^2 P + a3 (-psi^3 P). */
+static void g2_decompose(uint64_t parts[4][2], const uint64_t k[4]) {
+  uint64_t a[4];
+  zg__g2_gls_split(a, k);
+  for (int j = 0; j < 4; j++) {
+    parts[j][0] = a[j];
+    parts[j][1] = 0;
+  }
+}
+
+static void g2_endo(g2_aff_t *out, const g2_aff_t *in) {
+  zg_g2_t p;
+  zg__g2_from_affine(&p, &in[0].x, &in[0].y);
+  out[0] = in[0];
+  for (int j = 1; j < 4; j++) {
+    zg__g2_psi(&p, &p); /* Z stays 1: conj(1) = 1 */
+    out[j].x = p.x;
+    if (j % 2)
+      zg__fp2_neg(&out[j].y, &p.y);
+    else
+      out[j].y = p.y;
+  }
+}

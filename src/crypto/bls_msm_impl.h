@@ -3,9 +3,16 @@
  * abstract curve and instantiated for G1 and G2 by bls_msm.c (included once
  * per group, after defining FE, PT, the FE_* field operations, FE_ONE,
  * PUB(name) -> zg_gN_name, INT(name) -> zg__gN_name, LOC(name) -> gN_name and
- * LOC_DIRECT_MAX, the largest n summed as separate GLV/GLS multiplications).
+ * LOC_DIRECT_MAX, the largest n summed as separate GLV/GLS multiplications,
+ * and LOC_SPLIT / LOC_SPLIT_BITS: the endomorphism splits every scalar into
+ * LOC_SPLIT parts of at most LOC_SPLIT_BITS bits, and the includer defines
+ * LOC(decompose) and LOC(endo) below to produce them and the matching points).
+ * Points must be in the prime-order subgroup (the split relies on it).
  *
  * The method, for public scalars and points:
+ *  - each scalar k of point P is split with the GLV/GLS endomorphism into
+ *    LOC_SPLIT short scalars of images of P (G1: 2 x 128 bits, G2: 4 x 64),
+ *    which shortens every window sweep and the doubling chain;
  *  - scalars are recoded into W signed windows of c bits (Booth: digits in
  *    [-(2^(c-1) - 1), 2^(c-1)], so 2^(c-1) buckets per window and a negative
  *    digit adds -P, which costs one field negation);
@@ -24,7 +31,12 @@
  * whose layout is a pure function of n (LOC(msm_layout)).
  */
 
-#define LOC_B 256u /* batch size: additions per shared inversion */
+#ifndef LOC_B
+#define LOC_B 1024u /* batch size: additions per shared inversion */
+#endif
+#ifndef LOC_GF
+#define LOC_GF 8u /* a group has at least LOC_GF * LOC_B buckets */
+#endif
 
 typedef struct {
   FE x, y;
@@ -40,6 +52,12 @@ typedef struct {
   uint32_t pt;
   uint8_t neg, kind;
 } LOC(item_t);
+
+/* Provided by the includer: k (plain limbs, < r) -> LOC_SPLIT parts of at
+ * most LOC_SPLIT_BITS bits (2 limbs each); the images of (x, y) matching
+ * the parts, image 0 being the point itself. */
+static void LOC(decompose)(uint64_t parts[LOC_SPLIT][2], const uint64_t k[4]);
+static void LOC(endo)(LOC(aff_t) *out, const LOC(aff_t) *in);
 
 #define LOC_ST_FULL 1u
 #define LOC_ST_BUSY 2u
@@ -67,11 +85,13 @@ static size_t LOC(align)(size_t x) { return (x + 63) & ~(size_t)63; }
 /* Cost model in field multiplications: W windows, each with n affine
  * additions (~8M with the shared inversion) and 2^(c-1) buckets to reduce
  * (a mixed and a full Jacobian addition, ~28M). */
+static unsigned LOC(nwin)(unsigned c) { return (LOC_SPLIT_BITS + 1 + c - 1) / c; }
+
 static unsigned LOC(pick_c)(size_t n) {
   unsigned best_c = 2;
   double best = 0;
   for (unsigned c = 2; c <= 16; c++) {
-    unsigned W = (256 + c - 1) / c;
+    unsigned W = LOC(nwin)(c);
     double cost = (double)W * ((double)n * 8.0 + (double)((size_t)1 << (c - 1)) * 28.0);
     if (c == 2 || cost < best) {
       best = cost;
@@ -85,19 +105,20 @@ static void LOC(msm_layout)(LOC(layout_t) *L, size_t n) {
   memset(L, 0, sizeof(*L));
   L->n = n;
   if (n <= LOC_DIRECT_MAX) return;
-  L->c = LOC(pick_c)(n);
-  L->W = (256 + L->c - 1) / L->c;
+  size_t N = n * LOC_SPLIT;
+  L->c = LOC(pick_c)(N);
+  L->W = LOC(nwin)(L->c);
   L->nb = (size_t)1 << (L->c - 1);
-  size_t g = (4 * LOC_B + L->nb - 1) / L->nb;
+  size_t g = (LOC_GF * LOC_B + L->nb - 1) / L->nb;
   if (g < 1) g = 1;
   if (g > L->W) g = L->W;
   L->G = (unsigned)g;
   L->nbkt = L->G * L->nb;
   size_t off = 0;
   L->off_aff = off;
-  off = LOC(align)(off + n * sizeof(LOC(aff_t)));
+  off = LOC(align)(off + N * sizeof(LOC(aff_t)));
   L->off_dig = off;
-  off = LOC(align)(off + n * L->W * sizeof(int16_t));
+  off = LOC(align)(off + N * L->W * sizeof(int16_t));
   L->off_bkt = off;
   off = LOC(align)(off + L->nbkt * sizeof(LOC(aff_t)));
   L->off_state = off;
@@ -121,17 +142,18 @@ size_t PUB(msm_scratch_size)(size_t n) {
   return L.total;
 }
 
-/* Signed c-bit windows of a scalar < 2^255; W*c >= 256 leaves no carry. */
-static void LOC(recode)(int16_t *out, const uint64_t k[4], unsigned c, unsigned W) {
+/* Signed c-bit windows of a scalar below 2^LOC_SPLIT_BITS (2 limbs);
+ * W*c > LOC_SPLIT_BITS leaves no carry out of the top window. */
+static void LOC(recode)(int16_t *out, const uint64_t k[2], unsigned c, unsigned W) {
   uint32_t carry = 0;
   uint32_t half = 1u << (c - 1);
   for (unsigned w = 0; w < W; w++) {
     size_t pos = (size_t)w * c;
     uint64_t v = 0;
-    if (pos < 256) {
+    if (pos < 128) {
       size_t li = pos / 64, sh = pos % 64;
       v = k[li] >> sh;
-      if (sh + c > 64 && li + 1 < 4) v |= k[li + 1] << (64 - sh);
+      if (sh + c > 64 && li + 1 < 2) v |= k[li + 1] << (64 - sh);
       v &= ((uint64_t)1 << c) - 1;
     }
     v += carry;
@@ -156,8 +178,8 @@ static void LOC(to_affine)(LOC(ctx_t) *X, const PT *pts, size_t n) {
       const PT *p = &pts[i];
       if (FE_is_zero(&p->z)) continue;
       if (FE_eq(&p->z, &FE_ONE)) {
-        X->aff[i].x = p->x;
-        X->aff[i].y = p->y;
+        X->aff[i * LOC_SPLIT].x = p->x;
+        X->aff[i * LOC_SPLIT].y = p->y;
         continue;
       }
       X->pre[m] = m ? X->pre[m - 1] : FE_ONE;
@@ -177,8 +199,8 @@ static void LOC(to_affine)(LOC(ctx_t) *X, const PT *pts, size_t n) {
         }
         FE_sqr(&zi2, &zi);
         FE_mul(&zi3, &zi2, &zi);
-        FE_mul(&X->aff[idx[j]].x, &p->x, &zi2);
-        FE_mul(&X->aff[idx[j]].y, &p->y, &zi3);
+        FE_mul(&X->aff[idx[j] * LOC_SPLIT].x, &p->x, &zi2);
+        FE_mul(&X->aff[idx[j] * LOC_SPLIT].y, &p->y, &zi3);
       }
       m = 0;
     }
@@ -344,16 +366,19 @@ void PUB(msm_var)(PT *r, const PT *points, const zg_fr_t *scalars, size_t n, voi
   const unsigned c = X.L.c, W = X.L.W, G = X.L.G;
   const size_t nb = X.L.nb;
 
+  const size_t N = n * LOC_SPLIT;
   LOC(to_affine)(&X, points, n);
   for (size_t i = 0; i < n; i++) {
-    int16_t *d = &X.dig[i * W];
+    int16_t *d = &X.dig[i * LOC_SPLIT * W];
     if (PUB(is_infinity)(&points[i])) {
-      memset(d, 0, W * sizeof(int16_t));
+      memset(d, 0, LOC_SPLIT * W * sizeof(int16_t));
       continue;
     }
-    uint64_t k[4];
+    uint64_t k[4], parts[LOC_SPLIT][2];
     zg_fr_to_u64s(k, &scalars[i]);
-    LOC(recode)(d, k, c, W);
+    LOC(decompose)(parts, k);
+    LOC(endo)(&X.aff[i * LOC_SPLIT], &X.aff[i * LOC_SPLIT]);
+    for (size_t j = 0; j < LOC_SPLIT; j++) LOC(recode)(d + j * W, parts[j], c, W);
   }
 
   /* Window groups from the top, so Horner's rule runs as we go. */
@@ -362,7 +387,7 @@ void PUB(msm_var)(PT *r, const PT *points, const zg_fr_t *scalars, size_t n, voi
     unsigned w0 = g * G, w1 = w0 + G < W ? w0 + G : W;
     memset(X.state, 0, X.L.nbkt);
     for (size_t b = 0; b < X.L.nbkt; b++) PUB(set_infinity)(&X.spill[b]);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < N; i++) {
       const int16_t *d = &X.dig[i * W];
       for (unsigned w = w0; w < w1; w++) {
         int v = d[w];
@@ -391,6 +416,7 @@ void PUB(msm_var)(PT *r, const PT *points, const zg_fr_t *scalars, size_t n, voi
 }
 
 #undef LOC_B
+#undef LOC_GF
 #undef LOC_K_ADD
 #undef LOC_K_DBL
 #undef LOC_K_CANCEL
