@@ -10,6 +10,7 @@
 #include "zg/codec.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- writer ---- */
@@ -126,6 +127,9 @@ size_t zg_codec_reader_remaining(const zg_codec_reader_t *r) { return r->err != 
 /* Returns a pointer to the next n bytes and consumes them, or NULL (with the
  * sticky error set to ZG_ETRUNC) when fewer remain or the reader has failed. */
 static const uint8_t *take(zg_codec_reader_t *r, size_t n) {
+#ifdef ZG_VERIFY
+  if (r->pos > r->len || (r->len && !r->p)) abort(); /* a reader modified behind our back */
+#endif
   if (r->err != ZG_OK) return NULL;
   if (n > r->len - r->pos) {
     r->err = ZG_ETRUNC;
