@@ -124,7 +124,7 @@ static void test_json(void) {
     zg_buf_t b;
     zg_buf_init(&b);
     uint8_t want[32], out[32];
-    CHECK_OK(zg_hex_decode_loose(&b, in, strlen(in)));
+    if (*in) CHECK_OK(zg_hex_decode_loose(&b, in, strlen(in))); /* see vectors_keccak.c json_hex */
     CHECK_EQ(b.len, (size_t)json_integer_value(json_object_get(v, "input_len_bytes")));
     zg_buf_t w;
     zg_buf_init(&w);
