@@ -62,6 +62,9 @@ static bool has(const char *data, size_t len, const char *needle) {
 static bool jhex(zg_buf_t *buf, json_t *obj, const char *key) {
   const char *v = json_string_value(json_object_get(obj, key));
   buf->len = 0;
+  /* An empty string is the empty byte string (alpha ""); zg_hex_decode_loose
+   * would do pointer arithmetic on the still-NULL buffer (UBSan). */
+  if (v && (strcmp(v, "") == 0 || strcmp(v, "0x") == 0)) return true;
   return v && zg_hex_decode_loose(buf, v, strlen(v)) == ZG_OK;
 }
 
