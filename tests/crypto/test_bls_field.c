@@ -147,6 +147,9 @@ static void test_fp_against_reference(void) {
     bn_mod(&want, &t, &bn_p);
     t = fp_to_bn(&c);
     CHECK(bn_cmp(&t, &want) == 0);
+    zg__fp_mul_portable(&c, &a, &b);
+    t = fp_to_bn(&c);
+    CHECK(bn_cmp(&t, &want) == 0);
 
     zg__fp_sqr(&c, &a);
     bn_mul(&t, &av, &av);
