@@ -19,6 +19,7 @@
 #include "zg/ecvrf.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "crypto/ed25519_fe.h"
@@ -205,6 +206,16 @@ zg_err_t zg_ecvrf_prove_trace(uint8_t pi[80], zg_ecvrf_trace_t *tr, zg_ecvrf_sui
   memcpy(pi, gamma, 32);
   memcpy(pi + 32, c, 16);
   memcpy(pi + 48, s, 32);
+#ifdef ZG_VERIFY
+  {
+    /* A proof we made must verify (catches a fault in any layer below). */
+    bool self_ok = false;
+    if (zg_ecvrf_verify(&self_ok, NULL, suite, kp->pk, 32, pi, 80, alpha, alpha_len) != ZG_OK || !self_ok) {
+      fprintf(stderr, "zg_ecvrf_prove: produced a proof that does not verify\n");
+      __builtin_trap();
+    }
+  }
+#endif
   if (tr) {
     memcpy(tr->h, h, 32);
     memcpy(tr->k, k, 32);
