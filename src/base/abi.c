@@ -58,7 +58,7 @@ void *zg_abi_arena_alloc(zg_abi_arena_t *a, size_t n) {
     if (cap < n) cap = n;
     if (cap > ZG_ABI__ARENA_LIMIT - a->total) return NULL;
     size_t hdr = (sizeof *b + 15) & ~(size_t)15;
-    struct zg__abi_block *nb = calloc(1, hdr + cap);
+    struct zg__abi_block *nb = malloc(hdr + cap);
     if (!nb) return NULL;
     nb->cap = cap;
     nb->used = 0;
@@ -70,7 +70,8 @@ void *zg_abi_arena_alloc(zg_abi_arena_t *a, size_t n) {
   }
   void *p = b->data + b->used;
   b->used += n;
-  return p; /* calloc'ed and never reused: already zero */
+  memset(p, 0, n); /* zero only what is handed out: blocks are not pre-zeroed */
+  return p;
 }
 
 /* ---- type parsing ---- */

@@ -29,18 +29,18 @@ static unsigned be_len(uint64_t v) {
   return n;
 }
 
-/* Appends a header: short form base+len when len < 56, long form otherwise
- * (base+55+len(len), len). base is 0x80 for strings, 0xc0 for lists. */
-static zg_err_t put_header(zg_buf_t *out, uint8_t base, size_t len) {
-  uint8_t h[9];
+/* Writes a header at h: short form base+len when len < 56, long form
+ * otherwise (base+55+len(len), len). base is 0x80 for strings, 0xc0 for
+ * lists. Returns the header size (1..9). */
+static size_t write_header(uint8_t *h, uint8_t base, size_t len) {
   if (len < 56) {
     h[0] = (uint8_t)(base + len);
-    return zg_buf_append(out, h, 1);
+    return 1;
   }
   unsigned ll = be_len((uint64_t)len);
   h[0] = (uint8_t)(base + 55 + ll);
   for (unsigned i = 0; i < ll; i++) h[ll - i] = (uint8_t)((uint64_t)len >> (8 * i));
-  return zg_buf_append(out, h, 1 + ll);
+  return 1 + ll;
 }
 
 zg_err_t zg_rlp_put_bytes(zg_rlp_writer_t *w, const void *p, size_t n) {
@@ -48,9 +48,12 @@ zg_err_t zg_rlp_put_bytes(zg_rlp_writer_t *w, const void *p, size_t n) {
   const uint8_t *b = p;
   if (n == 1 && b[0] < 0x80) return zg_buf_push(w->out, b[0]);
   if (n > SIZE_MAX - 9) return ZG_EOVERFLOW;
-  ZG_TRY(zg_buf_reserve(w->out, n + 9));
-  ZG_TRY(put_header(w->out, 0x80, n));
-  return zg_buf_append(w->out, p, n);
+  zg_buf_t *out = w->out;
+  ZG_TRY(zg_buf_reserve(out, n + 9));
+  out->len += write_header(out->ptr + out->len, 0x80, n);
+  if (n) memcpy(out->ptr + out->len, b, n);
+  out->len += n;
+  return ZG_OK;
 }
 
 zg_err_t zg_rlp_put_str(zg_rlp_writer_t *w, const char *s) {
