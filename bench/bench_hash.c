@@ -94,7 +94,8 @@ ZG_BENCH(ed25519_verify) {
   zg_ed25519_sk_t sk;
   uint8_t seed[32] = {1}, msg[64] = {2}, sig[64];
   bool ok = false;
-  if (zg_ed25519_keypair_from_seed(&pk, &sk, seed) != ZG_OK || zg_ed25519_sign(sig, &sk, msg, sizeof msg) != ZG_OK)
+  if (zg_ed25519_keypair_from_seed(&pk, &sk, seed) != ZG_OK ||
+      zg_ed25519_sign(sig, &sk, msg, sizeof msg) != ZG_OK)
     return;
   while (zg_bench_loop(b))
     if (zg_ed25519_verify(&ok, sig, msg, sizeof msg, &pk) != ZG_OK || !ok) break;

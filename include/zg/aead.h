@@ -29,8 +29,9 @@
  *   ad:     borrowed associated data (authenticated, not encrypted); may be
  *           NULL when adlen is 0.
  * ZG_EOVERFLOW when msglen exceeds the cipher's limit (2^38 - 64 bytes). */
-ZG_WARN_UNUSED zg_err_t zg_aead_seal(uint8_t *out, size_t outlen, const uint8_t key[32], const uint8_t nonce[12],
-                                     const uint8_t *ad, size_t adlen, const uint8_t *msg, size_t msglen);
+ZG_WARN_UNUSED zg_err_t zg_aead_seal(uint8_t *out, size_t outlen, const uint8_t key[32],
+                                     const uint8_t nonce[12], const uint8_t *ad, size_t adlen,
+                                     const uint8_t *msg, size_t msglen);
 
 /* Authenticates and decrypts a sealed box in (inlen bytes, tag last).
  *   out:    output, outlen bytes; outlen must be inlen - ZG_AEAD_TAG_LEN
@@ -38,7 +39,8 @@ ZG_WARN_UNUSED zg_err_t zg_aead_seal(uint8_t *out, size_t outlen, const uint8_t 
  * Returns ZG_ETRUNC when inlen < 16, ZG_ECRYPTO when the tag does not match
  * (forged, damaged, wrong key, nonce or associated data); out is zeroed on
  * every failure. */
-ZG_WARN_UNUSED zg_err_t zg_aead_open(uint8_t *out, size_t outlen, const uint8_t key[32], const uint8_t nonce[12],
-                                     const uint8_t *ad, size_t adlen, const uint8_t *in, size_t inlen);
+ZG_WARN_UNUSED zg_err_t zg_aead_open(uint8_t *out, size_t outlen, const uint8_t key[32],
+                                     const uint8_t nonce[12], const uint8_t *ad, size_t adlen,
+                                     const uint8_t *in, size_t inlen);
 
 #endif

@@ -69,14 +69,16 @@ void zg_eth_address_to_text(char out[43], const zg_eth_addr_t *addr);
 ZG_WARN_UNUSED zg_err_t zg_eth_address_parse(zg_eth_addr_t *addr, const char *s, size_t len);
 
 /* Signs a 32-byte message hash (RFC 6979 nonce, low s, recovery id in v). */
-ZG_WARN_UNUSED zg_err_t zg_ecdsa_sign(zg_ecdsa_sig_t *sig, const zg_secp256k1_sk_t *sk, const uint8_t hash[32]);
+ZG_WARN_UNUSED zg_err_t zg_ecdsa_sign(zg_ecdsa_sig_t *sig, const zg_secp256k1_sk_t *sk,
+                                      const uint8_t hash[32]);
 /* Sets *ok to whether sig (r, s; v is ignored) signs hash under pk. Fails on
  * malformed r/s with the codes listed above; *ok is false on every failure. */
 ZG_WARN_UNUSED zg_err_t zg_ecdsa_verify(bool *ok, const zg_ecdsa_sig_t *sig, const uint8_t hash[32],
                                         const zg_secp256k1_pk_t *pk);
 /* Recovers the public key that made sig over hash. Codes as above, and
  * ZG_EBADSIG when no key fits (r is not the x of a curve point). */
-ZG_WARN_UNUSED zg_err_t zg_ecdsa_recover(zg_secp256k1_pk_t *pk, const zg_ecdsa_sig_t *sig, const uint8_t hash[32]);
+ZG_WARN_UNUSED zg_err_t zg_ecdsa_recover(zg_secp256k1_pk_t *pk, const zg_ecdsa_sig_t *sig,
+                                         const uint8_t hash[32]);
 /* Recovers the signer's address (zg_ecdsa_recover, then zg_eth_address). */
 ZG_WARN_UNUSED zg_err_t zg_ecdsa_recover_address(zg_eth_addr_t *addr, const zg_ecdsa_sig_t *sig,
                                                  const uint8_t hash[32]);

@@ -72,6 +72,7 @@ ZG_WARN_UNUSED zg_err_t zg_x25519_public(zg_x25519_pk_t *pk, const zg_x25519_sk_
 /* The raw shared secret X25519(sk, peer). ZG_EBADKEY when the result is all
  * zero (peer sent a small-order point); out is zeroed then. Hash the result
  * with both public keys before using it as a key. */
-ZG_WARN_UNUSED zg_err_t zg_x25519_shared(uint8_t out[32], const zg_x25519_sk_t *sk, const zg_x25519_pk_t *peer);
+ZG_WARN_UNUSED zg_err_t zg_x25519_shared(uint8_t out[32], const zg_x25519_sk_t *sk,
+                                         const zg_x25519_pk_t *peer);
 
 #endif

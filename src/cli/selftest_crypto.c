@@ -19,8 +19,9 @@ static bool keccak_figures(void) {
   bool ok = true;
   uint8_t d[32], want[32];
   zg_keccak256(d, "", 0);
-  ZG_ST_CHECK(ok, zg_hex_decode(want, 32, "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", 66) ==
-                      ZG_OK);
+  ZG_ST_CHECK(
+      ok, zg_hex_decode(want, 32, "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", 66) ==
+              ZG_OK);
   ZG_ST_CHECK(ok, memcmp(d, want, 32) == 0);
   size_t n = 1 << 20;
   uint8_t *buf = malloc(n);

@@ -34,7 +34,8 @@ static bool mentions(const char *hay, size_t n, const char *needle) {
 /* If the line at p is "Key = value", returns value and its length. */
 static const char *kat_value(const char *p, const char *end, const char *key, size_t *vlen) {
   size_t klen = strlen(key);
-  if ((size_t)(end - p) < klen + 3 || strncmp(p, key, klen) != 0 || strncmp(p + klen, " = ", 3) != 0) return NULL;
+  if ((size_t)(end - p) < klen + 3 || strncmp(p, key, klen) != 0 || strncmp(p + klen, " = ", 3) != 0)
+    return NULL;
   const char *v = p + klen + 3, *e = v;
   while (e < end && *e != '\n' && *e != '\r') e++;
   *vlen = (size_t)(e - v);
@@ -115,8 +116,10 @@ typedef struct {
 static bool run_fn(void *arg, kat_entry_t *e) {
   kat_run_t *r = arg;
   const char *why = kat_check(e);
-  if (why) zg__vec_fail(r->ctx, r->path, "Keccak-256 KAT Len = %ld: %s", e->bits, why);
-  else zg__vec_pass(r->ctx);
+  if (why)
+    zg__vec_fail(r->ctx, r->path, "Keccak-256 KAT Len = %ld: %s", e->bits, why);
+  else
+    zg__vec_pass(r->ctx);
   return true;
 }
 
@@ -171,8 +174,10 @@ static void run_extremely_long(zg_vec_ctx_t *ctx, const char *path, json_t *xl) 
   }
   uint8_t out[32];
   zg_keccak256_final(&kc, out);
-  if (memcmp(out, want.ptr, 32) == 0) zg__vec_pass(ctx);
-  else zg__vec_fail(ctx, path, "extremely_long (%lld x %zu bytes): digest mismatch", (long long)repeat, tl);
+  if (memcmp(out, want.ptr, 32) == 0)
+    zg__vec_pass(ctx);
+  else
+    zg__vec_fail(ctx, path, "extremely_long (%lld x %zu bytes): digest mismatch", (long long)repeat, tl);
   zg_buf_clear(&want);
 }
 
@@ -187,8 +192,8 @@ ZG_VECTOR_HANDLER(keccak_json) {
   const char *alg = json_string_value(json_object_get(root, "algorithm"));
   const char *desc = json_string_value(json_object_get(root, "description"));
   json_t *vecs = json_object_get(root, "vectors");
-  bool keccak = (alg && mentions(alg, strlen(alg), "keccak")) || (desc && mentions(desc, strlen(desc), "keccak")) ||
-                mentions(path, strlen(path), "keccak");
+  bool keccak = (alg && mentions(alg, strlen(alg), "keccak")) ||
+                (desc && mentions(desc, strlen(desc), "keccak")) || mentions(path, strlen(path), "keccak");
   if (!keccak || !json_is_array(vecs)) {
     json_decref(root);
     return false;
@@ -201,15 +206,18 @@ ZG_VECTOR_HANDLER(keccak_json) {
   json_array_foreach(vecs, i, v) {
     const char *name = json_string_value(json_object_get(v, "name"));
     json_t *jl = json_object_get(v, "input_len_bytes");
-    if (!json_hex(&in, json_object_get(v, "input_hex")) || !json_hex(&want, json_object_get(v, "output_hex")) ||
-        want.len != 32 || (jl && (!json_is_integer(jl) || (size_t)json_integer_value(jl) != in.len))) {
+    if (!json_hex(&in, json_object_get(v, "input_hex")) ||
+        !json_hex(&want, json_object_get(v, "output_hex")) || want.len != 32 ||
+        (jl && (!json_is_integer(jl) || (size_t)json_integer_value(jl) != in.len))) {
       zg__vec_fail(ctx, path, "vector %zu (%s): malformed entry", i, name ? name : "?");
       continue;
     }
     uint8_t out[32];
     zg_keccak256(out, in.ptr, in.len);
-    if (memcmp(out, want.ptr, 32) == 0) zg__vec_pass(ctx);
-    else zg__vec_fail(ctx, path, "vector %zu (%s): digest mismatch", i, name ? name : "?");
+    if (memcmp(out, want.ptr, 32) == 0)
+      zg__vec_pass(ctx);
+    else
+      zg__vec_fail(ctx, path, "vector %zu (%s): digest mismatch", i, name ? name : "?");
   }
   json_t *xl = json_object_get(root, "extremely_long");
   if (xl) run_extremely_long(ctx, path, xl);

@@ -5,10 +5,11 @@
  * (in constant time) before it decrypts; on failure the output is zeroed
  * here as well, so no unauthenticated byte ever reaches the caller.
  */
+#include "zg/aead.h"
+
 #include <sodium.h>
 #include <string.h>
 
-#include "zg/aead.h"
 #include "zg/bytes.h"
 
 _Static_assert(crypto_aead_chacha20poly1305_ietf_KEYBYTES == ZG_AEAD_KEY_LEN, "key size");
@@ -22,8 +23,8 @@ zg_err_t zg_aead_seal(uint8_t *out, size_t outlen, const uint8_t key[32], const 
   if (outlen != msglen + ZG_AEAD_TAG_LEN) return ZG_EBADLEN;
   if (sodium_init() < 0) return ZG_ECRYPTO;
   /* The tag is written after the ciphertext; with out == msg the cipher runs in place. */
-  if (crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + msglen, NULL, msg, msglen, ad, adlen, NULL,
-                                                         nonce, key) != 0) {
+  if (crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + msglen, NULL, msg, msglen, ad, adlen,
+                                                         NULL, nonce, key) != 0) {
     zg_memwipe(out, outlen);
     return ZG_ECRYPTO;
   }
@@ -50,7 +51,8 @@ zg_err_t zg_aead_open(uint8_t *out, size_t outlen, const uint8_t key[32], const 
    * the tag alone. Give it a dummy pointer so the call never sees NULL. */
   uint8_t dummy;
   uint8_t *m = out ? out : &dummy;
-  if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(m, NULL, in, mlen, in + mlen, ad, adlen, nonce, key) != 0) {
+  if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(m, NULL, in, mlen, in + mlen, ad, adlen, nonce,
+                                                         key) != 0) {
     if (out) zg_memwipe(out, outlen);
     return ZG_ECRYPTO;
   }

@@ -12,6 +12,8 @@
  * they need not be constant-time. Secret keys only go to libsecp256k1, which
  * is constant-time on them.
  */
+#include "zg/ecdsa.h"
+
 #include <pthread.h>
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
@@ -19,7 +21,6 @@
 #include <string.h>
 
 #include "zg/bytes.h"
-#include "zg/ecdsa.h"
 #include "zg/hash.h"
 
 static secp256k1_context *g_ctx;
@@ -131,11 +132,16 @@ zg_err_t zg_secp256k1_pk_parse(zg_secp256k1_pk_t *pk, const uint8_t *in, size_t 
   if (!ctx) return err;
   secp256k1_pubkey p;
   bool ok;
-  if (len == 64) ok = pk_load(ctx, &p, in);
-  else if (len == 65 && in[0] == 0x04) ok = secp256k1_ec_pubkey_parse(ctx, &p, in, len) == 1;
-  else if (len == 33 && (in[0] == 0x02 || in[0] == 0x03)) ok = secp256k1_ec_pubkey_parse(ctx, &p, in, len) == 1;
-  else if (len == 65 || len == 33) ok = false; /* wrong prefix (incl. hybrid 0x06/0x07) */
-  else return ZG_EBADLEN;
+  if (len == 64)
+    ok = pk_load(ctx, &p, in);
+  else if (len == 65 && in[0] == 0x04)
+    ok = secp256k1_ec_pubkey_parse(ctx, &p, in, len) == 1;
+  else if (len == 33 && (in[0] == 0x02 || in[0] == 0x03))
+    ok = secp256k1_ec_pubkey_parse(ctx, &p, in, len) == 1;
+  else if (len == 65 || len == 33)
+    ok = false; /* wrong prefix (incl. hybrid 0x06/0x07) */
+  else
+    return ZG_EBADLEN;
   if (!ok) return ZG_ENOTONCURVE;
   pk_store(ctx, pk, &p);
   return ZG_OK;
@@ -221,7 +227,8 @@ zg_err_t zg_ecdsa_sign(zg_ecdsa_sig_t *sig, const zg_secp256k1_sk_t *sk, const u
   return ZG_OK;
 }
 
-zg_err_t zg_ecdsa_verify(bool *ok, const zg_ecdsa_sig_t *sig, const uint8_t hash[32], const zg_secp256k1_pk_t *pk) {
+zg_err_t zg_ecdsa_verify(bool *ok, const zg_ecdsa_sig_t *sig, const uint8_t hash[32],
+                         const zg_secp256k1_pk_t *pk) {
   if (ok) *ok = false;
   if (!ok || !sig || !hash || !pk) return ZG_EINVAL;
   ZG_TRY(check_rs(sig));
@@ -307,7 +314,9 @@ zg_err_t zg_eth_v_to_recid(uint8_t *recid, uint64_t v, uint64_t chain_id) {
 }
 
 void zg_eth_personal_hash(uint8_t out[32], const uint8_t *msg, size_t msglen) {
-  static const char prefix[] = "\x19" "Ethereum Signed Message:\n";
+  static const char prefix[] =
+      "\x19"
+      "Ethereum Signed Message:\n";
   char num[24];
   int n = snprintf(num, sizeof num, "%zu", msglen);
   zg_keccak256_ctx_t kc;

@@ -6,11 +6,12 @@
  * cheap check after the first call). Secrets that pass through locals are
  * wiped before return.
  */
+#include "zg/ed25519.h"
+
 #include <sodium.h>
 #include <string.h>
 
 #include "zg/bytes.h"
-#include "zg/ed25519.h"
 
 _Static_assert(crypto_sign_ed25519_SECRETKEYBYTES == 64, "libsodium Ed25519 secret key layout");
 _Static_assert(crypto_sign_ed25519_PUBLICKEYBYTES == 32, "libsodium Ed25519 public key size");
@@ -34,7 +35,9 @@ zg_err_t zg_ed25519_keypair_random(zg_ed25519_pk_t *pk, zg_ed25519_sk_t *sk) {
   return err;
 }
 
-void zg_ed25519_sk_public(zg_ed25519_pk_t *pk, const zg_ed25519_sk_t *sk) { memcpy(pk->bytes, sk->bytes + 32, 32); }
+void zg_ed25519_sk_public(zg_ed25519_pk_t *pk, const zg_ed25519_sk_t *sk) {
+  memcpy(pk->bytes, sk->bytes + 32, 32);
+}
 
 void zg_ed25519_sk_clear(zg_ed25519_sk_t *sk) { zg_memwipe(sk, sizeof *sk); }
 

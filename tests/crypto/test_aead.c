@@ -19,7 +19,8 @@ static void unhex(uint8_t *out, size_t n, const char *hex) {
 }
 
 static const char *k_plain =
-    "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
+    "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen "
+    "would be it.";
 
 static void rfc_inputs(uint8_t key[32], uint8_t nonce[12], uint8_t ad[12], uint8_t want[130]) {
   unhex(key, 32, "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");

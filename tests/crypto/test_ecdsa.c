@@ -44,8 +44,10 @@ static void test_key_one(void) {
 
 static void test_eip55(void) {
   static const char *const good[] = {
-      "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-      "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+      "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+      "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+      "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+      "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
   };
   for (size_t i = 0; i < 4; i++) {
     zg_eth_addr_t a;
@@ -57,7 +59,10 @@ static void test_eip55(void) {
     char bad[43];
     memcpy(bad, good[i], 43);
     for (int k = 2; k < 42; k++) {
-      if (bad[k] >= 'a' && bad[k] <= 'f') { bad[k] = (char)(bad[k] - 32); break; }
+      if (bad[k] >= 'a' && bad[k] <= 'f') {
+        bad[k] = (char)(bad[k] - 32);
+        break;
+      }
     }
     CHECK_ERR(zg_eth_address_parse(&a, bad, 42), ZG_ENONCANON);
   }
@@ -83,7 +88,9 @@ static void test_eip191(void) {
   unhex(want, 32, "d52de6e039c023a7c77752126e4d9d99e2a7dacea3d19e97e9c2ebcb3ecf1c00");
   CHECK_MEM(h, want, 32);
   /* Same as hashing the full prefixed message by hand. */
-  const char *full = "\x19" "Ethereum Signed Message:\n11hello_world";
+  const char *full =
+      "\x19"
+      "Ethereum Signed Message:\n11hello_world";
   zg_keccak256(want, full, strlen(full));
   CHECK_MEM(h, want, 32);
 }
@@ -92,7 +99,8 @@ static void test_eip191(void) {
  * value 1 ether, chain id 1, signed with 0x46..46. */
 static void test_eip155(void) {
   uint8_t data[45], hash[32], want[32], key[32];
-  unhex(data, 45, "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080");
+  unhex(data, 45,
+        "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080");
   zg_keccak256(hash, data, sizeof data);
   unhex(want, 32, "daf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53");
   CHECK_MEM(hash, want, 32);

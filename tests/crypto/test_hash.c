@@ -109,7 +109,8 @@ static void test_hmac_rfc4231(void) {
   CHECK_MEM(out, want, 32);
   /* Test case 7. */
   const char *d7 =
-      "This is a test using a larger than block-size key and a larger than block-size data. The key needs to be "
+      "This is a test using a larger than block-size key and a larger than block-size data. The key needs to "
+      "be "
       "hashed before being used by the HMAC algorithm.";
   zg_hmac_sha256(out, key, 131, (const uint8_t *)d7, strlen(d7));
   unhex(want, 32, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");

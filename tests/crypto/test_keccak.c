@@ -182,7 +182,7 @@ static void test_streaming_random(void) {
     zg_keccak256_init(&ctx);
     size_t done = 0;
     while (done < len) {
-      size_t step = zgt_rand_below(it % 3 == 0 ? 8 : 300) ;
+      size_t step = zgt_rand_below(it % 3 == 0 ? 8 : 300);
       if (step > len - done) step = len - done;
       zg_keccak256_update(&ctx, msg + done, step);
       done += step;
