@@ -9,8 +9,8 @@
  * Invariants: a streaming context holds the 25-lane state and pos < 136, the
  * number of bytes of the current block already XORed into the state. Lanes
  * are little-endian 64-bit words, lane (x, y) at index x + 5y. Nothing is
- * allocated; the hash of public data is the only use, but contexts are still
- * wiped at _final.
+ * allocated. Keccak mostly hashes public data, but since callers may feed it
+ * secrets the state is wiped after _final and after a one-shot hash.
  *
  * Speed: the permutation keeps all 25 lanes in local variables, runs two
  * unrolled rounds per loop step (A -> E -> A, so no copies), uses the lane
