@@ -55,7 +55,7 @@ static inline void fp_reduce_once(uint64_t r[6], const uint64_t t[6]) {
   for (int i = 0; i < 6; i++) r[i] = (t[i] & keep) | (d[i] & ~keep);
 }
 
-void zg__fp_add(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
+static void fp_add_c(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
   uint64_t t[6];
   u128 c = 0;
   for (int i = 0; i < 6; i++) {
@@ -66,9 +66,7 @@ void zg__fp_add(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
   fp_reduce_once(r->l, t); /* a + b < 2p < 2^384: no carry out */
 }
 
-void zg__fp_dbl(zg_fp_t *r, const zg_fp_t *a) { zg__fp_add(r, a, a); }
-
-void zg__fp_sub(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
+static void fp_sub_c(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
   uint64_t t[6], borrow = 0;
   for (int i = 0; i < 6; i++) {
     u128 x = (u128)a->l[i] - b->l[i] - borrow;
@@ -132,6 +130,9 @@ static inline void fp_mont_mul(uint64_t r[6], const uint64_t a[6], const uint64_
 #include <cpuid.h>
 
 void zg__fp_mont_mul_adx(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]);
+/* Plain x86-64 (adc/sbb/cmov) addition and subtraction mod p. */
+void zg__fp_add_x64(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]);
+void zg__fp_sub_x64(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]);
 __asm__(
     ".pushsection .text\n"
     ".p2align 5\n"
@@ -442,6 +443,94 @@ __asm__(
     "popq %rbx\n"
     "ret\n"
     ".size zg__fp_mont_mul_adx, .-zg__fp_mont_mul_adx\n"
+    ".p2align 4\n"
+    ".globl zg__fp_add_x64\n"
+    ".hidden zg__fp_add_x64\n"
+    ".type zg__fp_add_x64,@function\n"
+    "zg__fp_add_x64:\n"
+    "movq 0(%rsi), %r8\n"
+    "movq 8(%rsi), %r9\n"
+    "movq 16(%rsi), %r10\n"
+    "movq 24(%rsi), %r11\n"
+    "movq 32(%rsi), %rax\n"
+    "movq 40(%rsi), %rcx\n"
+    "addq (%rdx), %r8\n"
+    "adcq 8(%rdx), %r9\n"
+    "adcq 16(%rdx), %r10\n"
+    "adcq 24(%rdx), %r11\n"
+    "adcq 32(%rdx), %rax\n"
+    "adcq 40(%rdx), %rcx\n"
+    "movq %r8, 0(%rdi)\n"
+    "movq %r9, 8(%rdi)\n"
+    "movq %r10, 16(%rdi)\n"
+    "movq %r11, 24(%rdi)\n"
+    "movq %rax, 32(%rdi)\n"
+    "movq %rcx, 40(%rdi)\n"
+    "subq .Lzg_fp_p(%rip), %r8\n"
+    "sbbq .Lzg_fp_p+8(%rip), %r9\n"
+    "sbbq .Lzg_fp_p+16(%rip), %r10\n"
+    "sbbq .Lzg_fp_p+24(%rip), %r11\n"
+    "sbbq .Lzg_fp_p+32(%rip), %rax\n"
+    "sbbq .Lzg_fp_p+40(%rip), %rcx\n"
+    "cmovcq 0(%rdi), %r8\n"
+    "cmovcq 8(%rdi), %r9\n"
+    "cmovcq 16(%rdi), %r10\n"
+    "cmovcq 24(%rdi), %r11\n"
+    "cmovcq 32(%rdi), %rax\n"
+    "cmovcq 40(%rdi), %rcx\n"
+    "movq %r8, 0(%rdi)\n"
+    "movq %r9, 8(%rdi)\n"
+    "movq %r10, 16(%rdi)\n"
+    "movq %r11, 24(%rdi)\n"
+    "movq %rax, 32(%rdi)\n"
+    "movq %rcx, 40(%rdi)\n"
+    "ret\n"
+    ".size zg__fp_add_x64, .-zg__fp_add_x64\n"
+    ".p2align 4\n"
+    ".globl zg__fp_sub_x64\n"
+    ".hidden zg__fp_sub_x64\n"
+    ".type zg__fp_sub_x64,@function\n"
+    "zg__fp_sub_x64:\n"
+    "movq 0(%rsi), %r8\n"
+    "movq 8(%rsi), %r9\n"
+    "movq 16(%rsi), %r10\n"
+    "movq 24(%rsi), %r11\n"
+    "movq 32(%rsi), %rax\n"
+    "movq 40(%rsi), %rcx\n"
+    "subq (%rdx), %r8\n"
+    "sbbq 8(%rdx), %r9\n"
+    "sbbq 16(%rdx), %r10\n"
+    "sbbq 24(%rdx), %r11\n"
+    "sbbq 32(%rdx), %rax\n"
+    "sbbq 40(%rdx), %rcx\n"
+    "sbbq %rsi, %rsi\n"
+    "movq %r8, 0(%rdi)\n"
+    "movq %r9, 8(%rdi)\n"
+    "movq %r10, 16(%rdi)\n"
+    "movq %r11, 24(%rdi)\n"
+    "movq %rax, 32(%rdi)\n"
+    "movq %rcx, 40(%rdi)\n"
+    "addq .Lzg_fp_p(%rip), %r8\n"
+    "adcq .Lzg_fp_p+8(%rip), %r9\n"
+    "adcq .Lzg_fp_p+16(%rip), %r10\n"
+    "adcq .Lzg_fp_p+24(%rip), %r11\n"
+    "adcq .Lzg_fp_p+32(%rip), %rax\n"
+    "adcq .Lzg_fp_p+40(%rip), %rcx\n"
+    "testq %rsi, %rsi\n"
+    "cmovzq 0(%rdi), %r8\n"
+    "cmovzq 8(%rdi), %r9\n"
+    "cmovzq 16(%rdi), %r10\n"
+    "cmovzq 24(%rdi), %r11\n"
+    "cmovzq 32(%rdi), %rax\n"
+    "cmovzq 40(%rdi), %rcx\n"
+    "movq %r8, 0(%rdi)\n"
+    "movq %r9, 8(%rdi)\n"
+    "movq %r10, 16(%rdi)\n"
+    "movq %r11, 24(%rdi)\n"
+    "movq %rax, 32(%rdi)\n"
+    "movq %rcx, 40(%rdi)\n"
+    "ret\n"
+    ".size zg__fp_sub_x64, .-zg__fp_sub_x64\n"
     ".popsection\n"
     ".pushsection .rodata\n"
     ".p2align 3\n"
@@ -480,6 +569,28 @@ void zg__fp_mul(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
 }
 
 void zg__fp_sqr(zg_fp_t *r, const zg_fp_t *a) { zg__fp_mul(r, a, a); }
+
+void zg__fp_add(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
+#if ZG_FP_ASM
+  zg__fp_add_x64(r->l, a->l, b->l);
+#else
+  fp_add_c(r, a, b);
+#endif
+}
+
+void zg__fp_sub(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
+#if ZG_FP_ASM
+  zg__fp_sub_x64(r->l, a->l, b->l);
+#else
+  fp_sub_c(r, a, b);
+#endif
+}
+
+void zg__fp_dbl(zg_fp_t *r, const zg_fp_t *a) { zg__fp_add(r, a, a); }
+
+void zg__fp_add_portable(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) { fp_add_c(r, a, b); }
+
+void zg__fp_sub_portable(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) { fp_sub_c(r, a, b); }
 
 void zg__fp_mul_portable(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) { fp_mont_mul(r->l, a->l, b->l); }
 

@@ -20,6 +20,8 @@
 void zg__fp_pow_pub(zg_fp_t *r, const zg_fp_t *a, const uint64_t e[6]);
 /* The portable C Montgomery product (what zg__fp_mul uses without ADX). */
 void zg__fp_mul_portable(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b);
+void zg__fp_add_portable(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b);
+void zg__fp_sub_portable(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b);
 /* r = a*b as a 768-bit integer (12 little-endian limbs), not reduced. */
 void zg__fp_mul_wide(uint64_t r[12], const zg_fp_t *a, const zg_fp_t *b);
 /* Montgomery reduction of in < p*2^384: r = in / 2^384 mod p. */

@@ -162,11 +162,17 @@ static void test_fp_against_reference(void) {
     bn_mod(&want, &t, &bn_p);
     t = fp_to_bn(&c);
     CHECK(bn_cmp(&t, &want) == 0);
+    zg__fp_add_portable(&c, &a, &b);
+    t = fp_to_bn(&c);
+    CHECK(bn_cmp(&t, &want) == 0);
 
     zg__fp_sub(&c, &a, &b);
     bn_add(&t, &av, &bn_p);
     bn_sub(&t, &t, &bv);
     bn_mod(&want, &t, &bn_p);
+    t = fp_to_bn(&c);
+    CHECK(bn_cmp(&t, &want) == 0);
+    zg__fp_sub_portable(&c, &a, &b);
     t = fp_to_bn(&c);
     CHECK(bn_cmp(&t, &want) == 0);
 
