@@ -582,6 +582,206 @@ static void test_fp2_sign(void) {
   }
 }
 
+/* ---------------- Fp6 / Fp12 ---------------- */
+
+static zg_fp12_t rand_fp12(void) {
+  zg_fp12_t r;
+  zg_fp2_t *c = (zg_fp2_t *)&r;
+  for (int i = 0; i < 6; i++) c[i] = rand_fp2();
+  return r;
+}
+
+static void fp12_pow_limbs(zg_fp12_t *r, const zg_fp12_t *a, const uint64_t *e, int nlimbs) {
+  zg_fp12_t acc;
+  zg__fp12_one(&acc);
+  for (int i = 64 * nlimbs - 1; i >= 0; i--) {
+    zg__fp12_sqr(&acc, &acc);
+    if ((e[i / 64] >> (i % 64)) & 1) zg__fp12_mul(&acc, &acc, a);
+  }
+  *r = acc;
+}
+
+static void test_fp6(void) {
+  for (long it = 0; it < zgt_iters(30); it++) {
+    zg_fp12_t A = rand_fp12(), B = rand_fp12();
+    zg_fp6_t a = A.c0, b = B.c0, c = A.c1, x, y, z;
+    zg__fp6_sqr(&x, &a);
+    zg__fp6_mul(&y, &a, &a);
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){y, y}));
+    zg__fp6_mul(&x, &a, &b); /* commutative, associative, distributive */
+    zg__fp6_mul(&y, &b, &a);
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){y, y}));
+    zg__fp6_mul(&x, &x, &c);
+    zg__fp6_mul(&y, &b, &c);
+    zg__fp6_mul(&y, &a, &y);
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){y, y}));
+    zg__fp6_add(&x, &b, &c);
+    zg__fp6_mul(&x, &a, &x);
+    zg__fp6_mul(&y, &a, &b);
+    zg__fp6_mul(&z, &a, &c);
+    zg__fp6_add(&y, &y, &z);
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){y, y}));
+    zg__fp6_sub(&x, &y, &z);
+    zg__fp6_mul(&y, &a, &b);
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){y, y}));
+    /* mul_by_v is multiplication by v; v^3 = u + 1. */
+    zg_fp6_t v = {zg__fp2_zero, zg__fp2_one, zg__fp2_zero};
+    zg__fp6_mul_by_v(&x, &a);
+    zg__fp6_mul(&y, &a, &v);
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){y, y}));
+    zg__fp6_mul(&x, &v, &v);
+    zg__fp6_mul(&x, &x, &v);
+    zg_fp6_t xi = {{zg__fp_one, zg__fp_one}, zg__fp2_zero, zg__fp2_zero};
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){xi, xi}));
+    /* Inverse. */
+    zg__fp6_inv(&x, &a);
+    zg__fp6_mul(&x, &x, &a);
+    zg_fp6_t one = {zg__fp2_one, zg__fp2_zero, zg__fp2_zero};
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){one, one}));
+    zg__fp6_neg(&x, &a);
+    zg__fp6_add(&x, &x, &a);
+    zg_fp6_t zero = {zg__fp2_zero, zg__fp2_zero, zg__fp2_zero};
+    CHECK(zg__fp12_eq(&(zg_fp12_t){x, x}, &(zg_fp12_t){zero, zero}));
+  }
+}
+
+static void test_fp12(void) {
+  static const uint64_t P_LIMBS[6] = {0xb9feffffffffaaabull, 0x1eabfffeb153ffffull, 0x6730d2a0f6b0f624ull,
+                                      0x64774b84f38512bfull, 0x4b1ba7b6434bacd7ull, 0x1a0111ea397fe69aull};
+  for (long it = 0; it < zgt_iters(10); it++) {
+    zg_fp12_t a = rand_fp12(), b = rand_fp12(), c = rand_fp12(), x, y, z;
+    zg__fp12_sqr(&x, &a);
+    zg__fp12_mul(&y, &a, &a);
+    CHECK(zg__fp12_eq(&x, &y));
+    zg__fp12_mul(&x, &a, &b);
+    zg__fp12_mul(&x, &x, &c);
+    zg__fp12_mul(&y, &b, &c);
+    zg__fp12_mul(&y, &a, &y);
+    CHECK(zg__fp12_eq(&x, &y));
+    zg__fp12_mul(&y, &c, &b);
+    zg__fp12_mul(&y, &y, &a);
+    CHECK(zg__fp12_eq(&x, &y));
+    /* Inverse; w^2 = v: (w)(w) equals v. */
+    zg__fp12_inv(&x, &a);
+    zg__fp12_mul(&x, &x, &a);
+    CHECK(zg__fp12_is_one(&x));
+    zg_fp12_t w, v;
+    memset(&w, 0, sizeof w);
+    memset(&v, 0, sizeof v);
+    w.c1.c0 = zg__fp2_one;
+    v.c0.c1 = zg__fp2_one;
+    zg__fp12_sqr(&x, &w);
+    CHECK(zg__fp12_eq(&x, &v));
+    /* Frobenius: p-th power, composition, order 12, p^6 = conjugation. */
+    if (it < 2) {
+      zg__fp12_frobenius(&x, &a, 1);
+      fp12_pow_limbs(&y, &a, P_LIMBS, 6);
+      CHECK(zg__fp12_eq(&x, &y));
+    }
+    zg__fp12_frobenius(&x, &a, 1);
+    zg__fp12_frobenius(&x, &x, 1);
+    zg__fp12_frobenius(&y, &a, 2);
+    CHECK(zg__fp12_eq(&x, &y));
+    zg__fp12_frobenius(&x, &x, 1);
+    zg__fp12_frobenius(&y, &a, 3);
+    CHECK(zg__fp12_eq(&x, &y));
+    zg__fp12_frobenius(&x, &a, 6);
+    zg__fp12_conj(&y, &a);
+    CHECK(zg__fp12_eq(&x, &y));
+    zg__fp12_frobenius(&x, &a, 12);
+    CHECK(zg__fp12_eq(&x, &a));
+    zg__fp12_frobenius(&x, &a, 5);
+    zg__fp12_frobenius(&x, &x, 7);
+    CHECK(zg__fp12_eq(&x, &a));
+    /* Frobenius is multiplicative. */
+    zg__fp12_mul(&z, &a, &b);
+    zg__fp12_frobenius(&z, &z, 1);
+    zg__fp12_frobenius(&x, &a, 1);
+    zg__fp12_frobenius(&y, &b, 1);
+    zg__fp12_mul(&x, &x, &y);
+    CHECK(zg__fp12_eq(&x, &z));
+    /* Sparse line multiplication against the full product. */
+    zg_fp2_t l0 = rand_fp2(), l1 = rand_fp2(), l3 = rand_fp2();
+    zg_fp12_t l;
+    memset(&l, 0, sizeof l);
+    l.c0.c0 = l0;
+    l.c0.c1 = l1;
+    l.c1.c1 = l3;
+    zg__fp12_mul(&y, &a, &l);
+    x = a;
+    zg__fp12_mul_by_line(&x, &l0, &l1, &l3);
+    CHECK(zg__fp12_eq(&x, &y));
+    /* Cyclotomic subgroup: m = a^((p^6 - 1)(p^2 + 1)). */
+    zg_fp12_t m;
+    zg__fp12_inv(&x, &a);
+    zg__fp12_conj(&m, &a);
+    zg__fp12_mul(&m, &m, &x);
+    zg__fp12_frobenius(&x, &m, 2);
+    zg__fp12_mul(&m, &m, &x);
+    zg__fp12_cyclotomic_sqr(&x, &m);
+    zg__fp12_sqr(&y, &m);
+    CHECK(zg__fp12_eq(&x, &y));
+    zg__fp12_conj(&x, &m); /* inverse in the subgroup */
+    zg__fp12_mul(&x, &x, &m);
+    CHECK(zg__fp12_is_one(&x));
+    if (it < 2) {
+      uint64_t e = ZG__BLS_X;
+      zg__fp12_cyclotomic_exp_x(&x, &m);
+      fp12_pow_limbs(&y, &m, &e, 1);
+      CHECK(zg__fp12_eq(&x, &y));
+    }
+  }
+  zg_fp12_t one;
+  zg__fp12_one(&one);
+  CHECK(zg__fp12_is_one(&one));
+}
+
+static void test_fp_edges(void) {
+  /* add/sub/mul on 0, 1, p - 1, p - 2 and (p - 1)/2 against the reference. */
+  uint8_t vals[5][48];
+  bn_t one, t;
+  memset(vals, 0, sizeof vals);
+  vals[1][47] = 1;
+  memset(&one, 0, sizeof one);
+  one.l[0] = 1;
+  bn_sub(&t, &bn_p, &one);
+  bn_to_be(vals[2], 48, &t);
+  bn_sub(&t, &t, &one);
+  bn_to_be(vals[3], 48, &t);
+  bn_add(&t, &t, &one);
+  for (int i = 0; i < BN_MAX; i++) t.l[i] = (t.l[i] >> 1) | (i + 1 < BN_MAX ? t.l[i + 1] << 63 : 0);
+  bn_to_be(vals[4], 48, &t);
+  for (int i = 0; i < 5; i++) {
+    for (int j = 0; j < 5; j++) {
+      zg_fp_t a, b, c;
+      bn_t av, bv, want, got;
+      CHECK_OK(zg__fp_from_be48(&a, vals[i]));
+      CHECK_OK(zg__fp_from_be48(&b, vals[j]));
+      bn_from_be(&av, vals[i], 48);
+      bn_from_be(&bv, vals[j], 48);
+      zg__fp_add(&c, &a, &b);
+      bn_add(&t, &av, &bv);
+      bn_mod(&want, &t, &bn_p);
+      got = fp_to_bn(&c);
+      CHECK(bn_cmp(&got, &want) == 0);
+      zg__fp_sub(&c, &a, &b);
+      bn_add(&t, &av, &bn_p);
+      bn_sub(&t, &t, &bv);
+      bn_mod(&want, &t, &bn_p);
+      got = fp_to_bn(&c);
+      CHECK(bn_cmp(&got, &want) == 0);
+      zg__fp_mul(&c, &a, &b);
+      bn_mul(&t, &av, &bv);
+      bn_mod(&want, &t, &bn_p);
+      got = fp_to_bn(&c);
+      CHECK(bn_cmp(&got, &want) == 0);
+      zg__fp_neg(&c, &a);
+      zg__fp_add(&c, &c, &a);
+      CHECK(zg__fp_is_zero(&c));
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ref_init();
@@ -594,5 +794,8 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_fp2_arith);
   ZGT_RUN(test_fp2_sqrt);
   ZGT_RUN(test_fp2_sign);
+  ZGT_RUN(test_fp_edges);
+  ZGT_RUN(test_fp6);
+  ZGT_RUN(test_fp12);
   return zgt_done();
 }
