@@ -115,6 +115,7 @@ zg_err_t zg_abi_event_encode(uint8_t topics[ZG_ABI_MAX_TOPICS][32], size_t *ntop
   if (!topics || !ntopics || !data || !ev || !ev->args || (!args && n)) return ZG_EINVAL;
   *ntopics = 0;
   if (n != ev->args->count) return ZG_ETYPE;
+  if (n > 64) return ZG_EOVERFLOW; /* zg_abi_event_parse never builds such an event */
   zg_abi_value_t rest[64];
   size_t nt = 0, nr = 0;
   if (!ev->anonymous) memcpy(topics[nt++], ev->topic0, 32);
