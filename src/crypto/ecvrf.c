@@ -42,24 +42,30 @@ static bool suite_ok(zg_ecvrf_suite_t s) {
 
 static bool is_identity(const uint8_t p[32]) { return memcmp(p, zg__ed25519_identity, 32) == 0; }
 
-/* Scalar (< 2^255, LE) times B. Constant-time in n. */
-static zg_err_t mul_base(uint8_t out[32], const uint8_t n[32]) {
-  if (sodium_is_zero(n, 32)) {
-    memcpy(out, zg__ed25519_identity, 32);
-    return ZG_OK;
-  }
-  return crypto_scalarmult_ed25519_base_noclamp(out, n) == 0 ? ZG_OK : ZG_ECRYPTO;
+/* out = identity when fail is non-zero, else out is kept; no branch. */
+static void cmov_identity(uint8_t out[32], int fail) {
+  uint8_t m = (uint8_t)(0 - (unsigned)(fail != 0));
+  for (int i = 0; i < 32; i++) out[i] = (uint8_t)(out[i] ^ (m & (out[i] ^ zg__ed25519_identity[i])));
 }
 
-/* n * P for P in the prime-order subgroup or the identity, n < L.
- * Constant-time in n (the zero test is sodium_is_zero; a zero secret scalar
- * has negligible probability). */
-static zg_err_t mul_main(uint8_t out[32], const uint8_t n[32], const uint8_t p[32]) {
-  if (is_identity(p) || sodium_is_zero(n, 32)) {
+/* n * B for n < L. Constant-time in n: libsodium refuses only n = 0 (whose
+ * product is the identity), and that refusal is folded in without a branch
+ * here (libsodium itself tests the result after its constant-time ladder). */
+static void mul_base(uint8_t out[32], const uint8_t n[32]) {
+  int rc = crypto_scalarmult_ed25519_base_noclamp(out, n);
+  cmov_identity(out, rc);
+}
+
+/* n * P for n < L and P (public) in the prime-order subgroup or the
+ * identity. Constant-time in n, as mul_base: for such P libsodium refuses
+ * only n = 0. */
+static void mul_main(uint8_t out[32], const uint8_t n[32], const uint8_t p[32]) {
+  if (is_identity(p)) {
     memcpy(out, zg__ed25519_identity, 32);
-    return ZG_OK;
+    return;
   }
-  return crypto_scalarmult_ed25519_noclamp(out, n, p) == 0 ? ZG_OK : ZG_ECRYPTO;
+  int rc = crypto_scalarmult_ed25519_noclamp(out, n, p);
+  cmov_identity(out, rc);
 }
 
 /* n * P for any strictly decoded curve point P and n < L (public).
@@ -78,10 +84,10 @@ static zg_err_t smul_any_var(uint8_t out[32], const uint8_t n[32], const uint8_t
     memcpy(pl, zg__ed25519_identity, 32); /* P has small order: P = T */
     memcpy(t, p, 32);
   } else {
-    ZG_TRY(mul_main(pl, INV8, e));
+    mul_main(pl, INV8, e);
     if (crypto_core_ed25519_sub(t, p, pl) != 0) return ZG_ECRYPTO;
   }
-  ZG_TRY(mul_main(acc, n, pl));
+  mul_main(acc, n, pl);
   for (unsigned i = 0; i < (unsigned)(n[0] & 7); i++) {
     if (crypto_core_ed25519_add(acc, acc, t) != 0) return ZG_ECRYPTO;
   }
@@ -159,7 +165,6 @@ static void challenge(uint8_t c[16], zg_ecvrf_suite_t suite, const uint8_t y[32]
 zg_err_t zg_ecvrf_keypair_from_seed(zg_ecvrf_keypair_t *kp, const uint8_t sk[32]) {
   if (!kp || !sk) return ZG_EINVAL;
   uint8_t h[64], wide[64];
-  zg_err_t err;
   memcpy(kp->sk, sk, 32);
   zg_sha512(h, sk, 32);
   h[0] &= 248;
@@ -169,11 +174,10 @@ zg_err_t zg_ecvrf_keypair_from_seed(zg_ecvrf_keypair_t *kp, const uint8_t sk[32]
   memcpy(wide, h, 32);
   crypto_core_ed25519_scalar_reduce(kp->x, wide);
   memcpy(kp->nonce_key, h + 32, 32);
-  err = mul_base(kp->pk, kp->x);
+  mul_base(kp->pk, kp->x);
   zg_memwipe(h, sizeof h);
   zg_memwipe(wide, sizeof wide);
-  if (err != ZG_OK) zg_ecvrf_keypair_clear(kp);
-  return err;
+  return ZG_OK;
 }
 
 void zg_ecvrf_keypair_clear(zg_ecvrf_keypair_t *kp) {
@@ -190,15 +194,15 @@ zg_err_t zg_ecvrf_prove_trace(uint8_t pi[80], zg_ecvrf_trace_t *tr, zg_ecvrf_sui
   int ctr;
   zg_err_t err = encode_to_curve(h, &ctr, suite, kp->pk, alpha, alpha_len);
   if (err != ZG_OK) goto out;
-  if ((err = mul_main(gamma, kp->x, h)) != ZG_OK) goto out;
+  mul_main(gamma, kp->x, h);
   /* Nonce (RFC 9381 5.4.2.2): k = SHA-512(SHA-512(SK)[32..63] || H) mod L. */
   zg_sha512_init(&ctx);
   zg_sha512_update(&ctx, kp->nonce_key, 32);
   zg_sha512_update(&ctx, h, 32);
   zg_sha512_final(&ctx, kstr);
   crypto_core_ed25519_scalar_reduce(k, kstr);
-  if ((err = mul_base(u, k)) != ZG_OK) goto out;
-  if ((err = mul_main(v, k, h)) != ZG_OK) goto out;
+  mul_base(u, k);
+  mul_main(v, k, h);
   memset(c, 0, sizeof c);
   challenge(c, suite, kp->pk, h, gamma, u, v);
   crypto_core_ed25519_scalar_mul(cx, c, kp->x);
@@ -291,10 +295,10 @@ zg_err_t zg_ecvrf_verify(bool *valid, uint8_t beta[64], zg_ecvrf_suite_t suite, 
   memcpy(c32, pi + 32, 16);
   ZG_TRY(encode_to_curve(h, NULL, suite, pk, alpha, alpha_len));
   /* U = s*B - c*Y, V = s*H - c*Gamma. */
-  ZG_TRY(mul_base(sb, s));
+  mul_base(sb, s);
   ZG_TRY(smul_any_var(cy, c32, pk));
   if (crypto_core_ed25519_sub(u, sb, cy) != 0) return ZG_ECRYPTO;
-  ZG_TRY(mul_main(sh, s, h));
+  mul_main(sh, s, h);
   ZG_TRY(smul_any_var(cg, c32, gamma));
   if (crypto_core_ed25519_sub(v, sh, cg) != 0) return ZG_ECRYPTO;
   challenge(c2, suite, pk, h, gamma, u, v);
