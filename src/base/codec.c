@@ -265,11 +265,54 @@ static uint32_t crc32c_sw(uint32_t c, const uint8_t *p, size_t n) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <nmmintrin.h>
 #define ZG_CRC_HW 1
+/* The instruction has a latency of about 3 cycles and a throughput of one per
+ * cycle, so three independent streams over adjacent HW_BLOCK-byte blocks run
+ * about three times faster than one. The raw CRC register is linear: the
+ * state after block B from state s is shift(s) ^ (the state after B from 0),
+ * where shift advances s over HW_BLOCK (or 2*HW_BLOCK) zero bytes; shift is
+ * applied with byte tables built once. */
+#define HW_BLOCK 256
+static uint32_t crc_shift1[4][256], crc_shift2[4][256];
+
+__attribute__((target("sse4.2"))) static uint32_t crc32c_hw_zeros(uint32_t c, size_t n) {
+  uint64_t c64 = c;
+  for (size_t i = 0; i < n / 8; i++) c64 = _mm_crc32_u64(c64, 0);
+  return (uint32_t)c64;
+}
+
+__attribute__((target("sse4.2"))) static void crc_init_shift(void) {
+  for (int k = 0; k < 4; k++) {
+    for (uint32_t v = 0; v < 256; v++) {
+      crc_shift1[k][v] = crc32c_hw_zeros(v << (8 * k), HW_BLOCK);
+      crc_shift2[k][v] = crc32c_hw_zeros(v << (8 * k), 2 * HW_BLOCK);
+    }
+  }
+}
+
+static uint32_t crc_apply(uint32_t t[4][256], uint32_t c) {
+  return t[0][c & 0xff] ^ t[1][(c >> 8) & 0xff] ^ t[2][(c >> 16) & 0xff] ^ t[3][c >> 24];
+}
+
 __attribute__((target("sse4.2"))) static uint32_t crc32c_hw(uint32_t c, const uint8_t *p, size_t n) {
+  while (n >= 3 * HW_BLOCK) {
+    uint64_t c0 = c, c1 = 0, c2 = 0;
+    for (size_t i = 0; i < HW_BLOCK; i += 8) {
+      uint64_t v0, v1, v2;
+      memcpy(&v0, p + i, 8); /* little-endian loads: bytes enter the CRC in order */
+      memcpy(&v1, p + HW_BLOCK + i, 8);
+      memcpy(&v2, p + 2 * HW_BLOCK + i, 8);
+      c0 = _mm_crc32_u64(c0, v0);
+      c1 = _mm_crc32_u64(c1, v1);
+      c2 = _mm_crc32_u64(c2, v2);
+    }
+    c = crc_apply(crc_shift2, (uint32_t)c0) ^ crc_apply(crc_shift1, (uint32_t)c1) ^ (uint32_t)c2;
+    p += 3 * HW_BLOCK;
+    n -= 3 * HW_BLOCK;
+  }
   uint64_t c64 = c;
   while (n >= 8) {
     uint64_t v;
-    memcpy(&v, p, 8); /* little-endian load: bytes enter the CRC in order */
+    memcpy(&v, p, 8);
     c64 = _mm_crc32_u64(c64, v);
     p += 8;
     n -= 8;
@@ -285,6 +328,7 @@ static void crc_init(void) {
   crc_init_tables();
 #ifdef ZG_CRC_HW
   crc_use_hw = __builtin_cpu_supports("sse4.2") != 0;
+  if (crc_use_hw) crc_init_shift();
 #endif
 }
 
