@@ -270,6 +270,41 @@ static void test_malformed(void) {
   CHECK_ERR(decode_hex("0xc28100"), ZG_ENONCANON);         /* nested non-canonical */
   CHECK_ERR(decode_hex("0xc3c28100"), ZG_ENONCANON);
 
+  /* The invalid cases of ethereum/tests RLPTests/invalidRLPTest.json. */
+  static const struct {
+    const char *hex;
+    zg_err_t want;
+  } eth[] = {
+      {"0xbf0f000000000000021111", ZG_ETRUNC},
+      {"0xff0f000000000000021111", ZG_ETRUNC},
+      {"0xf80180", ZG_ENONCANON},
+      {"0xf80100", ZG_ENONCANON},
+      {"0xb9002100dc2b275d0f74e8a53e6f4ec61b27f24278820be3f82ea2110e582081b0565df0", ZG_ENONCANON},
+      {"0xf861f83eb9002100dc2b275d0f74e8a53e6f4ec61b27f24278820be3f82ea2110e582081b0565df027b90015002d5ef8325ae4d03"
+       "4df55d4b58d0dfba64d61ddd17be00000b9001a00dae30907045a2f66fa36f2bb8aa9029cbb0b8a7b3b5c435ab331",
+       ZG_OK /* any error */},
+      {"0x8100", ZG_ENONCANON},
+      {"0x8101", ZG_ENONCANON},
+      {"0x817F", ZG_ENONCANON},
+      {"0xb90040000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f30"
+       "3132333435363738393a3b3c3d3e3f",
+       ZG_ENONCANON},
+      {"0xb800", ZG_ENONCANON},
+      {"0xfb00000040000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e"
+       "2f303132333435363738393a3b3c3d3e3f",
+       ZG_ENONCANON},
+      {"0xf800", ZG_ENONCANON},
+      {"0xb81000112233445566778899aabbccddeeff", ZG_ENONCANON},
+      {"0xb801ff", ZG_ENONCANON},
+      {"0xf810000102030405060708090a0b0c0d0e0f", ZG_ENONCANON},
+      {"0xf803112233", ZG_ENONCANON},
+  };
+  for (size_t k = 0; k < sizeof eth / sizeof eth[0]; k++) {
+    zg_err_t e = decode_hex(eth[k].hex);
+    if (e == ZG_OK || (eth[k].want != ZG_OK && e != eth[k].want))
+      ZGT_FAIL("invalidRLPTest case %zu -> %s, want %s", k, zg_errname(e), zg_errname(eth[k].want));
+  }
+
   /* Integers. */
   zg_buf_t b;
   zg_buf_init(&b);
