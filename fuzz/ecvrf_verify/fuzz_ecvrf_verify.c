@@ -18,7 +18,8 @@ static const uint8_t ZERO64[64];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
-  zg_ecvrf_suite_t suite = (data[0] & 1) ? ZG_ECVRF_EDWARDS25519_SHA512_ELL2 : ZG_ECVRF_EDWARDS25519_SHA512_TAI;
+  zg_ecvrf_suite_t suite =
+      (data[0] & 1) ? ZG_ECVRF_EDWARDS25519_SHA512_ELL2 : ZG_ECVRF_EDWARDS25519_SHA512_TAI;
   size_t pk_len = (data[0] & 2) ? 31 : 32, pi_len = (data[0] & 4) ? 79 : 80;
   data++;
   size--;
@@ -32,15 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint8_t beta[64], beta2[64];
   zg_err_t e = zg_ecvrf_verify(&valid, beta, suite, pk, pk_len, pi, pi_len, alpha, alpha_len);
   switch (e) {
-  case ZG_OK:
-  case ZG_EBADLEN:
-  case ZG_ENONCANON:
-  case ZG_ENOTONCURVE:
-  case ZG_ESCALAR:
-  case ZG_EBADKEY:
-    break;
-  default:
-    abort();
+    case ZG_OK:
+    case ZG_EBADLEN:
+    case ZG_ENONCANON:
+    case ZG_ENOTONCURVE:
+    case ZG_ESCALAR:
+    case ZG_EBADKEY:
+      break;
+    default:
+      abort();
   }
   if (e != ZG_OK && valid) abort();
   if (!valid && memcmp(beta, ZERO64, 64) != 0) abort();

@@ -69,9 +69,9 @@ ZG_WARN_UNUSED zg_err_t zg_ecvrf_prove(uint8_t pi[80], zg_ecvrf_suite_t suite, c
  *   ZG_EINVAL       NULL pointers or an unknown suite.
  * Which input was malformed is in the code's order: the public key is checked
  * before the proof. */
-ZG_WARN_UNUSED zg_err_t zg_ecvrf_verify(bool *valid, uint8_t beta[64], zg_ecvrf_suite_t suite, const uint8_t *pk,
-                                        size_t pk_len, const uint8_t *pi, size_t pi_len, const uint8_t *alpha,
-                                        size_t alpha_len);
+ZG_WARN_UNUSED zg_err_t zg_ecvrf_verify(bool *valid, uint8_t beta[64], zg_ecvrf_suite_t suite,
+                                        const uint8_t *pk, size_t pk_len, const uint8_t *pi, size_t pi_len,
+                                        const uint8_t *alpha, size_t alpha_len);
 
 /* ECVRF_proof_to_hash: beta = SHA-512(suite || 0x03 || 8*Gamma || 0x00). Only
  * meaningful for a proof known to be valid (from zg_ecvrf_prove or after
@@ -99,6 +99,7 @@ typedef struct {
 
 /* As zg_ecvrf_prove, and also fills *trace (k is secret: wipe the trace). */
 ZG_WARN_UNUSED zg_err_t zg_ecvrf_prove_trace(uint8_t pi[80], zg_ecvrf_trace_t *trace, zg_ecvrf_suite_t suite,
-                                             const zg_ecvrf_keypair_t *kp, const uint8_t *alpha, size_t alpha_len);
+                                             const zg_ecvrf_keypair_t *kp, const uint8_t *alpha,
+                                             size_t alpha_len);
 
 #endif

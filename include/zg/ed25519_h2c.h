@@ -23,8 +23,8 @@
  * expand_message_xmd with SHA-512: writes count (1 or 2) elements u[i].
  * dst may be longer than 255 bytes (it is then hashed, as the RFC says).
  * ZG_EINVAL on a NULL pointer with a non-zero length or a bad count. */
-ZG_WARN_UNUSED zg_err_t zg_ed25519_hash_to_field(uint8_t (*u)[32], size_t count, const uint8_t *msg, size_t msglen,
-                                                 const uint8_t *dst, size_t dstlen);
+ZG_WARN_UNUSED zg_err_t zg_ed25519_hash_to_field(uint8_t (*u)[32], size_t count, const uint8_t *msg,
+                                                 size_t msglen, const uint8_t *dst, size_t dstlen);
 
 /* map_to_curve_elligator2_edwards25519 (RFC 9380 Appendix G.2): the point Q
  * for the field element u, before cofactor clearing (it may have a small-order

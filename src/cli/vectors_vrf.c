@@ -47,8 +47,10 @@ static void vc_fail(vcase_t *c, const char *fmt, ...) {
 }
 
 static void vc_end(zg_vec_ctx_t *ctx, const char *path, vcase_t *c, const char *name) {
-  if (c->bad) zg__vec_fail(ctx, path, "%s: %s", name, c->why);
-  else zg__vec_pass(ctx);
+  if (c->bad)
+    zg__vec_fail(ctx, path, "%s: %s", name, c->why);
+  else
+    zg__vec_pass(ctx);
 }
 
 static bool has(const char *data, size_t len, const char *needle) {
@@ -73,8 +75,10 @@ static void check_opt(vcase_t *c, json_t *v, const char *key, const uint8_t *got
   if (!json_object_get(v, key)) return;
   zg_buf_t b;
   zg_buf_init(&b);
-  if (!jhex(&b, v, key) || b.len != n) vc_fail(c, "%s: malformed field", key);
-  else if (memcmp(b.ptr, got, n) != 0) vc_fail(c, "%s mismatch", key);
+  if (!jhex(&b, v, key) || b.len != n)
+    vc_fail(c, "%s: malformed field", key);
+  else if (memcmp(b.ptr, got, n) != 0)
+    vc_fail(c, "%s mismatch", key);
   zg_buf_clear(&b);
 }
 
@@ -94,7 +98,8 @@ static int vrf_suite_of(json_t *s) {
 static void vrf_check_ell2(vcase_t *c, json_t *v, const uint8_t pk[32], const uint8_t *alpha, size_t alen) {
   static const char dst[] = "ECVRF_edwards25519_XMD:SHA-512_ELL2_NU_\x04";
   uint8_t h[32], u[32], ub[48], gx1b[32];
-  if (zg__ed25519_encode_to_curve2(h, u, ub, pk, 32, alpha, alen, (const uint8_t *)dst, sizeof dst - 1) != ZG_OK) {
+  if (zg__ed25519_encode_to_curve2(h, u, ub, pk, 32, alpha, alen, (const uint8_t *)dst, sizeof dst - 1) !=
+      ZG_OK) {
     vc_fail(c, "encode_to_curve failed");
     return;
   }
@@ -112,7 +117,8 @@ static void vrf_check_ell2(vcase_t *c, json_t *v, const uint8_t pk[32], const ui
 
 static void vrf_case(vcase_t *c, int suite, json_t *v) {
   zg_buf_t sk, pk, alpha, pi, beta, xb;
-  zg_buf_init(&sk), zg_buf_init(&pk), zg_buf_init(&alpha), zg_buf_init(&pi), zg_buf_init(&beta), zg_buf_init(&xb);
+  zg_buf_init(&sk), zg_buf_init(&pk), zg_buf_init(&alpha), zg_buf_init(&pi), zg_buf_init(&beta),
+      zg_buf_init(&xb);
   zg_ecvrf_keypair_t kp;
   zg_ecvrf_trace_t tr;
   memset(&kp, 0, sizeof kp);
@@ -129,7 +135,8 @@ static void vrf_case(vcase_t *c, int suite, json_t *v) {
   if (pk.len != 32 || memcmp(kp.pk, pk.ptr, 32) != 0) vc_fail(c, "PK mismatch");
   if (json_object_get(v, "x")) {
     uint8_t wide[64] = {0}, xr[32];
-    if (!jhex(&xb, v, "x") || xb.len != 32) vc_fail(c, "x: malformed field");
+    if (!jhex(&xb, v, "x") || xb.len != 32)
+      vc_fail(c, "x: malformed field");
     else {
       memcpy(wide, xb.ptr, 32); /* the RFC prints x unreduced: compare mod L */
       crypto_core_ed25519_scalar_reduce(xr, wide);
@@ -155,21 +162,25 @@ static void vrf_case(vcase_t *c, int suite, json_t *v) {
     check_opt(c, v, "k_string", ks, 64);
   }
   json_t *jc = json_object_get(v, "try_and_increment_ctr");
-  if (jc && (!json_is_integer(jc) || json_integer_value(jc) != tr.tai_ctr)) vc_fail(c, "TAI counter mismatch");
+  if (jc && (!json_is_integer(jc) || json_integer_value(jc) != tr.tai_ctr))
+    vc_fail(c, "TAI counter mismatch");
   if (suite == ZG_ECVRF_EDWARDS25519_SHA512_ELL2) vrf_check_ell2(c, v, kp.pk, alpha.ptr, alpha.len);
   if (pi.len != 80 || memcmp(mypi, pi.ptr, 80) != 0) vc_fail(c, "pi mismatch");
   /* Verify the file's proof (not ours), under the file's public key. */
   bool ok = false;
-  zg_err_t e = zg_ecvrf_verify(&ok, mybeta, (zg_ecvrf_suite_t)suite, pk.ptr, pk.len, pi.ptr, pi.len, alpha.ptr,
-                               alpha.len);
-  if (e != ZG_OK || !ok) vc_fail(c, "verify rejected the proof (%s)", zg_errname(e));
-  else if (memcmp(mybeta, beta.ptr, 64) != 0) vc_fail(c, "beta mismatch");
+  zg_err_t e = zg_ecvrf_verify(&ok, mybeta, (zg_ecvrf_suite_t)suite, pk.ptr, pk.len, pi.ptr, pi.len,
+                               alpha.ptr, alpha.len);
+  if (e != ZG_OK || !ok)
+    vc_fail(c, "verify rejected the proof (%s)", zg_errname(e));
+  else if (memcmp(mybeta, beta.ptr, 64) != 0)
+    vc_fail(c, "beta mismatch");
   if (zg_ecvrf_proof_to_hash(beta2, (zg_ecvrf_suite_t)suite, pi.ptr, pi.len) != ZG_OK ||
       memcmp(beta2, beta.ptr, 64) != 0)
     vc_fail(c, "proof_to_hash mismatch");
   if (pi.len == 80) {
     pi.ptr[40] ^= 0x01; /* a wrong challenge must not verify */
-    e = zg_ecvrf_verify(&ok, NULL, (zg_ecvrf_suite_t)suite, pk.ptr, pk.len, pi.ptr, pi.len, alpha.ptr, alpha.len);
+    e = zg_ecvrf_verify(&ok, NULL, (zg_ecvrf_suite_t)suite, pk.ptr, pk.len, pi.ptr, pi.len, alpha.ptr,
+                        alpha.len);
     if (e != ZG_OK || ok) vc_fail(c, "altered proof accepted");
   }
 out:
@@ -250,15 +261,18 @@ static void h2c_case(vcase_t *c, json_t *v, bool ro, const char *dst) {
     b.len = 0;
     const char *qkey = ro ? (i ? "Q1" : "Q0") : "Q";
     if (!json_object_get(v, qkey)) continue;
-    if (!jpoint(want, json_object_get(v, qkey))) vc_fail(c, "%s: malformed or not on the curve", qkey);
+    if (!jpoint(want, json_object_get(v, qkey)))
+      vc_fail(c, "%s: malformed or not on the curve", qkey);
     else if (zg_ed25519_map_to_curve_ell2(q, u[i]) != ZG_OK || memcmp(q, want, 32) != 0)
       vc_fail(c, "%s mismatch", qkey);
   }
   zg_buf_clear(&b);
   zg_err_t e = ro ? zg_ed25519_hash_to_curve(p, (const uint8_t *)msg, mlen, (const uint8_t *)dst, dlen)
                   : zg_ed25519_encode_to_curve(p, (const uint8_t *)msg, mlen, (const uint8_t *)dst, dlen);
-  if (!jpoint(want, json_object_get(v, "P"))) vc_fail(c, "P: malformed or not on the curve");
-  else if (e != ZG_OK || memcmp(p, want, 32) != 0) vc_fail(c, "P mismatch");
+  if (!jpoint(want, json_object_get(v, "P")))
+    vc_fail(c, "P: malformed or not on the curve");
+  else if (e != ZG_OK || memcmp(p, want, 32) != 0)
+    vc_fail(c, "P mismatch");
 }
 
 ZG_VECTOR_HANDLER(ed25519_h2c_json) {
@@ -303,10 +317,11 @@ static void xmd_case(vcase_t *c, json_t *t, zg_xmd_hash_t h, const char *dst) {
   }
   uint8_t *out = malloc((size_t)n);
   size_t dlen = strlen(dst);
-  if (!out || zg_expand_message_xmd(out, (size_t)n, h, (const uint8_t *)msg, strlen(msg), (const uint8_t *)dst,
-                                    dlen) != ZG_OK)
+  if (!out || zg_expand_message_xmd(out, (size_t)n, h, (const uint8_t *)msg, strlen(msg),
+                                    (const uint8_t *)dst, dlen) != ZG_OK)
     vc_fail(c, "expand_message_xmd failed");
-  else if (memcmp(out, want.ptr, (size_t)n) != 0) vc_fail(c, "uniform_bytes mismatch");
+  else if (memcmp(out, want.ptr, (size_t)n) != 0)
+    vc_fail(c, "uniform_bytes mismatch");
   free(out);
   /* DST_prime = DST || len, or H("H2C-OVERSIZE-DST-" || DST) || len. */
   uint8_t dp[256];
@@ -318,8 +333,10 @@ static void xmd_case(vcase_t *c, json_t *t, zg_xmd_hash_t h, const char *dst) {
     if (dlen <= 1024) {
       memcpy(tmp, pre, sizeof pre - 1);
       memcpy(tmp + sizeof pre - 1, dst, dlen);
-      if (h == ZG_XMD_SHA256) zg_sha256(dp, tmp, sizeof pre - 1 + dlen);
-      else zg_sha512(dp, tmp, sizeof pre - 1 + dlen);
+      if (h == ZG_XMD_SHA256)
+        zg_sha256(dp, tmp, sizeof pre - 1 + dlen);
+      else
+        zg_sha512(dp, tmp, sizeof pre - 1 + dlen);
     }
     dp[hl] = (uint8_t)hl;
     dplen = hl + 1;
@@ -340,7 +357,10 @@ ZG_VECTOR_HANDLER(xmd_json) {
   const char *hash = json_string_value(json_object_get(root, "hash"));
   const char *dst = json_string_value(json_object_get(root, "DST"));
   json_t *tests = json_object_get(root, "tests");
-  int h = !hash ? -1 : strcasecmp(hash, "SHA256") == 0 ? ZG_XMD_SHA256 : strcasecmp(hash, "SHA512") == 0 ? ZG_XMD_SHA512 : -1;
+  int h = !hash                             ? -1
+          : strcasecmp(hash, "SHA256") == 0 ? ZG_XMD_SHA256
+          : strcasecmp(hash, "SHA512") == 0 ? ZG_XMD_SHA512
+                                            : -1;
   if (!name || strcmp(name, "expand_message_xmd") != 0 || h < 0 || !dst || !json_is_array(tests)) {
     json_decref(root);
     return false;

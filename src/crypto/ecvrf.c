@@ -139,8 +139,8 @@ static zg_err_t encode_to_curve(uint8_t h[32], int *ctr, zg_ecvrf_suite_t suite,
                                       sizeof ELL2_DST - 1);
 }
 
-zg_err_t zg_ecvrf_encode_to_curve(uint8_t h[32], zg_ecvrf_suite_t suite, const uint8_t pk[32], const uint8_t *alpha,
-                                  size_t alpha_len) {
+zg_err_t zg_ecvrf_encode_to_curve(uint8_t h[32], zg_ecvrf_suite_t suite, const uint8_t pk[32],
+                                  const uint8_t *alpha, size_t alpha_len) {
   if (!h || !pk || (!alpha && alpha_len) || !suite_ok(suite)) return ZG_EINVAL;
   return encode_to_curve(h, NULL, suite, pk, alpha, alpha_len);
 }
@@ -239,8 +239,8 @@ out:
   return err;
 }
 
-zg_err_t zg_ecvrf_prove(uint8_t pi[80], zg_ecvrf_suite_t suite, const zg_ecvrf_keypair_t *kp, const uint8_t *alpha,
-                        size_t alpha_len) {
+zg_err_t zg_ecvrf_prove(uint8_t pi[80], zg_ecvrf_suite_t suite, const zg_ecvrf_keypair_t *kp,
+                        const uint8_t *alpha, size_t alpha_len) {
   return zg_ecvrf_prove_trace(pi, NULL, suite, kp, alpha, alpha_len);
 }
 
@@ -281,8 +281,9 @@ zg_err_t zg_ecvrf_proof_to_hash(uint8_t beta[64], zg_ecvrf_suite_t suite, const 
   return ZG_OK;
 }
 
-zg_err_t zg_ecvrf_verify(bool *valid, uint8_t beta[64], zg_ecvrf_suite_t suite, const uint8_t *pk, size_t pk_len,
-                         const uint8_t *pi, size_t pi_len, const uint8_t *alpha, size_t alpha_len) {
+zg_err_t zg_ecvrf_verify(bool *valid, uint8_t beta[64], zg_ecvrf_suite_t suite, const uint8_t *pk,
+                         size_t pk_len, const uint8_t *pi, size_t pi_len, const uint8_t *alpha,
+                         size_t alpha_len) {
   uint8_t h[32], sb[32], cy[32], sh[32], cg[32], u[32], v[32], c32[32], c2[16];
   if (!valid) return ZG_EINVAL;
   *valid = false;

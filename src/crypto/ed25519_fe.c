@@ -19,13 +19,17 @@ __extension__ typedef unsigned __int128 fe_u128;
 const zg__fe_t zg__fe_zero = {{0, 0, 0, 0, 0}};
 const zg__fe_t zg__fe_one = {{1, 0, 0, 0, 0}};
 /* d = -121665 / 121666 mod p. */
-const zg__fe_t zg__fe_d = {{0x34dca135978a3, 0x1a8283b156ebd, 0x5e7a26001c029, 0x739c663a03cbb, 0x52036cee2b6ff}};
+const zg__fe_t zg__fe_d = {
+    {0x34dca135978a3, 0x1a8283b156ebd, 0x5e7a26001c029, 0x739c663a03cbb, 0x52036cee2b6ff}};
 /* sqrt(-1) = 2^((p - 1) / 4). */
-const zg__fe_t zg__fe_sqrtm1 = {{0x61b274a0ea0b0, 0xd5a5fc8f189d, 0x7ef5e9cbd0c60, 0x78595a6804c9e, 0x2b8324804fc1d}};
+const zg__fe_t zg__fe_sqrtm1 = {
+    {0x61b274a0ea0b0, 0xd5a5fc8f189d, 0x7ef5e9cbd0c60, 0x78595a6804c9e, 0x2b8324804fc1d}};
 /* Elligator 2 constants of RFC 9380 G.2.1 and G.2.2: c2 = 2^((p + 3) / 8)
  * (which equals 1 + sqrt(-1)), and c1 = sqrt(-486664) with sgn0(c1) = 0. */
-static const zg__fe_t ell2_c2 = {{0x61b274a0ea0b1, 0xd5a5fc8f189d, 0x7ef5e9cbd0c60, 0x78595a6804c9e, 0x2b8324804fc1d}};
-static const zg__fe_t ell2_c1_ed = {{0x604aaff457e06, 0x2296fa350598d, 0x7f13dfb16874f, 0x35de93d846e01, 0xf26edf460a00}};
+static const zg__fe_t ell2_c2 = {
+    {0x61b274a0ea0b1, 0xd5a5fc8f189d, 0x7ef5e9cbd0c60, 0x78595a6804c9e, 0x2b8324804fc1d}};
+static const zg__fe_t ell2_c1_ed = {
+    {0x604aaff457e06, 0x2296fa350598d, 0x7f13dfb16874f, 0x35de93d846e01, 0xf26edf460a00}};
 #define ELL2_J 486662
 
 static uint64_t load64_le(const uint8_t *p) {
@@ -37,11 +41,13 @@ static uint64_t load64_le(const uint8_t *p) {
 /* Brings limbs below 2^51 (+ a small excess in limb 0 folded back once). */
 static void fe_carry(zg__fe_t *h) {
   uint64_t c;
+  /* clang-format off */
   c = h->v[0] >> 51; h->v[0] &= MASK51; h->v[1] += c;
   c = h->v[1] >> 51; h->v[1] &= MASK51; h->v[2] += c;
   c = h->v[2] >> 51; h->v[2] &= MASK51; h->v[3] += c;
   c = h->v[3] >> 51; h->v[3] &= MASK51; h->v[4] += c;
   c = h->v[4] >> 51; h->v[4] &= MASK51; h->v[0] += 19 * c;
+  /* clang-format on */
 }
 
 void zg__fe_frombytes(zg__fe_t *h, const uint8_t s[32]) {
@@ -68,11 +74,13 @@ void zg__fe_tobytes(uint8_t s[32], const zg__fe_t *f) {
   q = (h.v[3] + q) >> 51;
   q = (h.v[4] + q) >> 51;
   h.v[0] += 19 * q;
+  /* clang-format off */
   c = h.v[0] >> 51; h.v[0] &= MASK51; h.v[1] += c;
   c = h.v[1] >> 51; h.v[1] &= MASK51; h.v[2] += c;
   c = h.v[2] >> 51; h.v[2] &= MASK51; h.v[3] += c;
   c = h.v[3] >> 51; h.v[3] &= MASK51; h.v[4] += c;
   h.v[4] &= MASK51; /* drops 2^255: h - p when q = 1 */
+  /* clang-format on */
   uint64_t w[4] = {h.v[0] | (h.v[1] << 51), (h.v[1] >> 13) | (h.v[2] << 38), (h.v[2] >> 26) | (h.v[3] << 25),
                    (h.v[3] >> 39) | (h.v[4] << 12)};
   for (int i = 0; i < 4; i++) {
@@ -129,12 +137,12 @@ void zg__fe_mul(zg__fe_t *h, const zg__fe_t *f, const zg__fe_t *g) {
   const uint64_t g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4;
   fe_u128 r0 = (fe_u128)f0 * g0 + (fe_u128)f1 * g4_19 + (fe_u128)f2 * g3_19 + (fe_u128)f3 * g2_19 +
                (fe_u128)f4 * g1_19;
-  fe_u128 r1 = (fe_u128)f0 * g1 + (fe_u128)f1 * g0 + (fe_u128)f2 * g4_19 + (fe_u128)f3 * g3_19 +
-               (fe_u128)f4 * g2_19;
-  fe_u128 r2 = (fe_u128)f0 * g2 + (fe_u128)f1 * g1 + (fe_u128)f2 * g0 + (fe_u128)f3 * g4_19 +
-               (fe_u128)f4 * g3_19;
-  fe_u128 r3 = (fe_u128)f0 * g3 + (fe_u128)f1 * g2 + (fe_u128)f2 * g1 + (fe_u128)f3 * g0 +
-               (fe_u128)f4 * g4_19;
+  fe_u128 r1 =
+      (fe_u128)f0 * g1 + (fe_u128)f1 * g0 + (fe_u128)f2 * g4_19 + (fe_u128)f3 * g3_19 + (fe_u128)f4 * g2_19;
+  fe_u128 r2 =
+      (fe_u128)f0 * g2 + (fe_u128)f1 * g1 + (fe_u128)f2 * g0 + (fe_u128)f3 * g4_19 + (fe_u128)f4 * g3_19;
+  fe_u128 r3 =
+      (fe_u128)f0 * g3 + (fe_u128)f1 * g2 + (fe_u128)f2 * g1 + (fe_u128)f3 * g0 + (fe_u128)f4 * g4_19;
   fe_u128 r4 = (fe_u128)f0 * g4 + (fe_u128)f1 * g3 + (fe_u128)f2 * g2 + (fe_u128)f3 * g1 + (fe_u128)f4 * g0;
   fe_reduce_wide(h, r0, r1, r2, r3, r4);
 }
@@ -317,20 +325,20 @@ static void ell2_curve25519(zg__fe_t *xn, zg__fe_t *xd, zg__fe_t *y, zg__fe_t *g
   zg__fe_t tv1, tv2, tv3, x1n, gxd, gx1, y11, y12, y1, x2n, y21, y22, gx2, y2, J, ny;
   zg__fe_set_u64(&J, ELL2_J);
   zg__fe_sq(&tv1, u);
-  zg__fe_add(&tv1, &tv1, &tv1);       /* 2 u^2 */
-  zg__fe_add(xd, &tv1, &zg__fe_one);  /* nonzero: -1/2 is not a square */
-  zg__fe_neg(&x1n, &J);               /* x1 = -J / (1 + 2 u^2) */
+  zg__fe_add(&tv1, &tv1, &tv1);      /* 2 u^2 */
+  zg__fe_add(xd, &tv1, &zg__fe_one); /* nonzero: -1/2 is not a square */
+  zg__fe_neg(&x1n, &J);              /* x1 = -J / (1 + 2 u^2) */
   zg__fe_sq(&tv2, xd);
-  zg__fe_mul(&gxd, &tv2, xd);         /* xd^3 */
-  zg__fe_mul(&gx1, &J, &tv1);         /* x1n + J xd */
+  zg__fe_mul(&gxd, &tv2, xd); /* xd^3 */
+  zg__fe_mul(&gx1, &J, &tv1); /* x1n + J xd */
   zg__fe_mul(&gx1, &gx1, &x1n);
   zg__fe_add(&gx1, &gx1, &tv2);
-  zg__fe_mul(&gx1, &gx1, &x1n);       /* x1n^3 + J x1n^2 xd + x1n xd^2 */
+  zg__fe_mul(&gx1, &gx1, &x1n); /* x1n^3 + J x1n^2 xd + x1n xd^2 */
   zg__fe_sq(&tv3, &gxd);
-  zg__fe_sq(&tv2, &tv3);              /* gxd^4 */
-  zg__fe_mul(&tv3, &tv3, &gxd);       /* gxd^3 */
-  zg__fe_mul(&tv3, &tv3, &gx1);       /* gx1 gxd^3 */
-  zg__fe_mul(&tv2, &tv2, &tv3);       /* gx1 gxd^7 */
+  zg__fe_sq(&tv2, &tv3);        /* gxd^4 */
+  zg__fe_mul(&tv3, &tv3, &gxd); /* gxd^3 */
+  zg__fe_mul(&tv3, &tv3, &gx1); /* gx1 gxd^3 */
+  zg__fe_mul(&tv2, &tv2, &tv3); /* gx1 gxd^7 */
   zg__fe_pow22523(&y11, &tv2);
   zg__fe_mul(&y11, &y11, &tv3);
   zg__fe_mul(&y12, &y11, &zg__fe_sqrtm1);
@@ -338,12 +346,12 @@ static void ell2_curve25519(zg__fe_t *xn, zg__fe_t *xd, zg__fe_t *y, zg__fe_t *g
   zg__fe_mul(&tv2, &tv2, &gxd);
   unsigned e1 = zg__fe_eq(&tv2, &gx1);
   y1 = y12;
-  zg__fe_cmov(&y1, &y11, e1);         /* sqrt of g(x1) when it is a square */
-  zg__fe_mul(&x2n, &x1n, &tv1);       /* x2 = 2 u^2 x1 */
+  zg__fe_cmov(&y1, &y11, e1);   /* sqrt of g(x1) when it is a square */
+  zg__fe_mul(&x2n, &x1n, &tv1); /* x2 = 2 u^2 x1 */
   zg__fe_mul(&y21, &y11, u);
   zg__fe_mul(&y21, &y21, &ell2_c2);
   zg__fe_mul(&y22, &y21, &zg__fe_sqrtm1);
-  zg__fe_mul(&gx2, &gx1, &tv1);       /* g(x2) = 2 u^2 g(x1) */
+  zg__fe_mul(&gx2, &gx1, &tv1); /* g(x2) = 2 u^2 g(x1) */
   zg__fe_sq(&tv2, &y21);
   zg__fe_mul(&tv2, &tv2, &gxd);
   unsigned e2 = zg__fe_eq(&tv2, &gx2);

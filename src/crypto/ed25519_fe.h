@@ -94,7 +94,7 @@ ZG_WARN_UNUSED zg_err_t zg__ed25519_mul_cofactor(uint8_t out[32], const uint8_t 
  * is non-NULL it receives u0 (little-endian); when uniform is non-NULL it
  * receives the 48 expand_message_xmd bytes. */
 ZG_WARN_UNUSED zg_err_t zg__ed25519_encode_to_curve2(uint8_t p[32], uint8_t u[32], uint8_t uniform[48],
-                                                     const uint8_t *m1, size_t l1, const uint8_t *m2, size_t l2,
-                                                     const uint8_t *dst, size_t dstlen);
+                                                     const uint8_t *m1, size_t l1, const uint8_t *m2,
+                                                     size_t l2, const uint8_t *dst, size_t dstlen);
 
 #endif

@@ -113,7 +113,8 @@ zg_err_t zg_ed25519_map_to_curve_ell2(uint8_t q[32], const uint8_t u[32]) {
 }
 
 zg_err_t zg__ed25519_encode_to_curve2(uint8_t p[32], uint8_t u[32], uint8_t uniform[48], const uint8_t *m1,
-                                      size_t l1, const uint8_t *m2, size_t l2, const uint8_t *dst, size_t dstlen) {
+                                      size_t l1, const uint8_t *m2, size_t l2, const uint8_t *dst,
+                                      size_t dstlen) {
   uint8_t ub[48];
   zg__fe_t e;
   ZG_TRY(xmd_sha512_2(ub, sizeof ub, m1, l1, m2, l2, dst, dstlen));

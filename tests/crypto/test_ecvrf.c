@@ -18,7 +18,8 @@
 #include "zg/hash.h"
 #include "zg_test.h"
 
-static const zg_ecvrf_suite_t SUITES[2] = {ZG_ECVRF_EDWARDS25519_SHA512_TAI, ZG_ECVRF_EDWARDS25519_SHA512_ELL2};
+static const zg_ecvrf_suite_t SUITES[2] = {ZG_ECVRF_EDWARDS25519_SHA512_TAI,
+                                           ZG_ECVRF_EDWARDS25519_SHA512_ELL2};
 
 /* Small-order points: identity, (0,-1), the two of order 4, four of order 8. */
 static const char *SMALL_ORDER_HEX[8] = {
@@ -267,8 +268,8 @@ static void test_small_order_keys(void) {
  * is valid iff c*ty and c*tg are the identity, i.e. iff `div` divides c. */
 static void mixed_case(const zg_ecvrf_keypair_t *kp, const char *ty_hex, const char *tg_hex, unsigned div,
                        int *seen) {
-  uint8_t ty[32], tg[32], y[32], alpha[8], h[32], gamma[32], k[32], u[32], v[32], s[32], c[32] = {0}, cx[32],
-      pi[80], beta[64], beta_clean[64], e[32];
+  uint8_t ty[32], tg[32], y[32], alpha[8], h[32], gamma[32], k[32], u[32], v[32], s[32],
+      c[32] = {0}, cx[32], pi[80], beta[64], beta_clean[64], e[32];
   hex32(ty, ty_hex);
   hex32(tg, tg_hex);
   CHECK(crypto_core_ed25519_add(y, kp->pk, ty) == 0);
