@@ -653,6 +653,7 @@ static zg_err_t enc_seq(zg_buf_t *out, const zg_abi_type_t *t, const zg_abi_valu
     head += member(t, k)->head;
     if (head > SIZE_MAX / 2) return ZG_EOVERFLOW;
   }
+  if (v->len == 0) return ZG_OK; /* an empty array or tuple: nothing to write (out->ptr may be NULL) */
   size_t start = out->len;
   ZG_TRY(zg_buf_reserve(out, head));
   memset(out->ptr + start, 0, head);
@@ -678,6 +679,7 @@ static zg_err_t enc_seq(zg_buf_t *out, const zg_abi_type_t *t, const zg_abi_valu
 static zg_err_t enc(zg_buf_t *out, const zg_abi_type_t *t, const zg_abi_value_t *v, unsigned depth) {
   if (depth > ZG_ABI_MAX_DEPTH + 1) return ZG_EOVERFLOW;
   if (!t->dynamic) {
+    if (t->head == 0) return check_shape(t, v); /* the empty tuple (events whose arguments are all indexed) */
     ZG_TRY(zg_buf_reserve(out, t->head));
     memset(out->ptr + out->len, 0, t->head);
     ZG_TRY(enc_static_at(out->ptr + out->len, t, v));

@@ -237,6 +237,22 @@ static void test_events(void) {
   CHECK_ERR(zg_abi_event_parse(&ev, &A, "X(uint8 indexed,uint8 indexed,uint8 indexed,uint8 indexed)", false),
             ZG_EINVAL);
   CHECK_OK(zg_abi_event_parse(&ev, &A, "X(uint8 indexed,uint8 indexed,uint8 indexed,uint8 indexed)", true));
+  /* All arguments indexed: empty data, anonymous: no topic 0. */
+  zg_buf_t empty;
+  zg_buf_init(&empty);
+  zg_abi_value_t four[4] = {zg_abi_u64(1), zg_abi_u64(2), zg_abi_u64(3), zg_abi_u64(4)};
+  CHECK_OK(zg_abi_event_encode(topics, &nt, &empty, &ev, four, 4));
+  CHECK_EQ(nt, 4);
+  CHECK_EQ(empty.len, 0);
+  CHECK_EQ(topics[3][31], 4);
+  CHECK_OK(zg_abi_event_decode(&back, &A, &ev, (const uint8_t(*)[32])topics, nt, NULL, 0));
+  zg_abi_value_t four_t = zg_abi_tuple(four, 4);
+  CHECK(zg_abi_value_eq(&back, &four_t));
+  /* An empty dynamic array into an empty buffer. */
+  zg_abi_value_t none = zg_abi_array(NULL, 0);
+  CHECK_OK(zg_abi_encode(&empty, T("uint8[]"), &none));
+  CHECK_EQ(empty.len, 32);
+  zg_buf_clear(&empty);
   zg_buf_clear(&ip);
   zg_buf_clear(&want);
   zg_buf_clear(&data);
