@@ -32,14 +32,15 @@
  * Decoding is strict: only the exact bytes the encoder would produce are
  * accepted ("strict encoding mode" of the spec), so every accepted input
  * re-encodes to itself.
- *   ZG_ETRUNC     data ends before a head, a length or an element count ends;
+ *   ZG_ETRUNC     data ends inside a head or a length word, or a length or
+ *                 element count announces more bytes than are left;
  *   ZG_ETRAILING  bytes after the encoding;
  *   ZG_EOFFSET    an offset beyond the data, into the head it belongs to, or
  *                 wider than 64 bits;
  *   ZG_ENONCANON  an offset that is in range but not where the strict
  *                 encoding puts the tail (gaps, overlaps, reordering), a
- *                 bool word other than 0 or 1;
- *   ZG_EPADDING   non-zero high bits of uintN/address, intN bits that are not
+ *                 bool whose last byte is neither 0 nor 1;
+ *   ZG_EPADDING   non-zero high bits of uintN/address/bool, intN bits that are not
  *                 the sign extension, non-zero bits after bytesN, or after the
  *                 content of bytes/string in their last word;
  *   ZG_EOVERFLOW  a length or element count wider than 64 bits or above
