@@ -111,8 +111,8 @@ static void test_roundtrip_random(void) {
   long n = zgt_iters(24);
   for (long it = 0; it < n; it++) {
     zg_ecvrf_suite_t suite = SUITES[it & 1];
-    uint8_t seed[32], alpha[300], pi[80], pi2[80], beta[64], beta2[64];
-    size_t alen = zgt_rand_below(sizeof alpha + 1);
+    uint8_t seed[32], alpha[301], pi[80], pi2[80], beta[64], beta2[64];
+    size_t alen = zgt_rand_below(sizeof alpha); /* leaves room for alpha[alen] */
     zgt_rand_bytes(seed, 32);
     zgt_rand_bytes(alpha, alen);
     zg_ecvrf_keypair_t kp;
