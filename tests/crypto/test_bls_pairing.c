@@ -307,6 +307,48 @@ static void test_infinity(void) {
   CHECK(!zg_gt_is_one(&e));
 }
 
+/* With the curve code's generators and constant-time scalar multiplication
+ * (bls_g1.c / bls_g2.c): full-size random scalars. */
+static void test_with_curve_code(void) {
+  zg_g1_t g1, p, ap;
+  zg_g2_t g2, q, bq;
+  zg_g1_generator(&g1);
+  zg_g2_generator(&g2);
+  p = to_g1(&(a1_t){fp_hex(G1_X), fp_hex(G1_Y), false});
+  q = to_g2(&(a2_t){{fp_hex(G2_X0), fp_hex(G2_X1)}, {fp_hex(G2_Y0), fp_hex(G2_Y1)}, false});
+  CHECK(zg_g1_eq(&g1, &p));
+  CHECK(zg_g2_eq(&g2, &q));
+  for (long it = 0; it < zgt_iters(2); it++) {
+    uint8_t buf[64];
+    zg_fr_t a, b, ab;
+    zgt_rand_bytes(buf, sizeof buf);
+    zg_fr_from_be_reduce(&a, buf, 32);
+    zg_fr_from_be_reduce(&b, buf + 32, 32);
+    zg_fr_mul(&ab, &a, &b);
+    zg_g1_mul(&ap, &g1, &a);
+    zg_g2_mul(&bq, &g2, &b);
+    zg_g1_mul(&p, &g1, &ab);
+    /* e(aP, bQ) = e(abP, Q), and e(aP, bQ) e(-abP, Q) = 1. */
+    zg_gt_t e1, e2;
+    zg_pairing(&e1, &ap, &bq);
+    zg_pairing(&e2, &p, &g2);
+    CHECK(zg_gt_eq(&e1, &e2));
+    CHECK(!zg_gt_is_one(&e1));
+    static uint8_t scratch[4096] __attribute__((aligned(16)));
+    zg_g1_t ps[2] = {ap, p};
+    zg_g2_t qs[2] = {bq, g2};
+    zg_g1_neg(&ps[1], &ps[1]);
+    CHECK(zg_pairing_check(ps, qs, 2, scratch));
+    /* e(P, Q)^(ab) through GT exponentiation by the integer ab. */
+    uint64_t abl[4];
+    zg_fr_to_u64s(abl, &ab);
+    zg_gt_t e0, want;
+    zg_pairing(&e0, &g1, &g2);
+    gt_pow(&want, &e0, abl, 4);
+    CHECK(zg_gt_eq(&e1, &want));
+  }
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ZGT_RUN(test_generators_on_curve);
@@ -314,5 +356,6 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_bilinearity);
   ZGT_RUN(test_inverse_and_multi);
   ZGT_RUN(test_infinity);
+  ZGT_RUN(test_with_curve_code);
   return zgt_done();
 }
