@@ -6,7 +6,7 @@
  * plaintext. A (key, nonce) pair must never seal two different messages:
  * callers use a counter or a random nonce with a fresh key per session.
  * Open checks the tag before decrypting anything: on a forged or damaged box
- * it returns ZG_ECRYPTO and the output buffer holds zeros, never
+ * it returns ZG_EAUTH and the output buffer holds zeros, never
  * unauthenticated plaintext.
  */
 #ifndef ZG_AEAD_H
@@ -36,7 +36,7 @@ ZG_WARN_UNUSED zg_err_t zg_aead_seal(uint8_t *out, size_t outlen, const uint8_t 
 /* Authenticates and decrypts a sealed box in (inlen bytes, tag last).
  *   out:    output, outlen bytes; outlen must be inlen - ZG_AEAD_TAG_LEN
  *           (ZG_EBADLEN otherwise). May be the same buffer as in.
- * Returns ZG_ETRUNC when inlen < 16, ZG_ECRYPTO when the tag does not match
+ * Returns ZG_ETRUNC when inlen < 16, ZG_EAUTH when the tag does not match
  * (forged, damaged, wrong key, nonce or associated data); out is zeroed on
  * every failure. */
 ZG_WARN_UNUSED zg_err_t zg_aead_open(uint8_t *out, size_t outlen, const uint8_t key[32],

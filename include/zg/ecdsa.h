@@ -65,7 +65,7 @@ void zg_eth_address_to_text(char out[43], const zg_eth_addr_t *addr);
 /* Parses "0x" + 40 hex digits. All-lowercase and all-uppercase forms carry
  * no checksum and are accepted; mixed case must match EIP-55 exactly.
  * ZG_EHEX on a missing prefix or bad digit, ZG_EBADLEN on a wrong length,
- * ZG_ENONCANON on a checksum mismatch. */
+ * ZG_ECHECKSUM on a checksum mismatch. */
 ZG_WARN_UNUSED zg_err_t zg_eth_address_parse(zg_eth_addr_t *addr, const char *s, size_t len);
 
 /* Signs a 32-byte message hash (RFC 6979 nonce, low s, recovery id in v). */

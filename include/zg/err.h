@@ -61,7 +61,9 @@
   X(ZG_EDUPLICATE, 111, "duplicate index")                                      \
   X(ZG_ETOOFEW, 112, "too few inputs to recover")                               \
   X(ZG_ESETUP, 113, "invalid trusted setup")                                    \
-  X(ZG_EEMPTY, 114, "empty input where at least one item is required")
+  X(ZG_EEMPTY, 114, "empty input where at least one item is required")     \
+  X(ZG_EAUTH, 115, "authentication failed (forged or corrupted message)")    \
+  X(ZG_ECHECKSUM, 116, "checksum mismatch")
 
 typedef enum {
 #define ZG__ERR_ENUM(name, value, msg) name = value,

@@ -100,6 +100,7 @@ zg_err_t zg_hex_decode(uint8_t *out, size_t outlen, const char *s, size_t slen) 
 
 static zg_err_t hex_to_buf(zg_buf_t *buf, const char *s, size_t slen) {
   if (slen % 2) return ZG_EHEX;
+  if (slen == 0) return ZG_OK;
   ZG_TRY(zg_buf_reserve(buf, slen / 2));
   zg_err_t e = hex_digits(buf->ptr + buf->len, s, slen);
   if (e == ZG_OK) buf->len += slen / 2;

@@ -54,7 +54,7 @@ zg_err_t zg_aead_open(uint8_t *out, size_t outlen, const uint8_t key[32], const 
   if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(m, NULL, in, mlen, in + mlen, ad, adlen, nonce,
                                                          key) != 0) {
     if (out) zg_memwipe(out, outlen);
-    return ZG_ECRYPTO;
+    return ZG_EAUTH;
   }
   return ZG_OK;
 }

@@ -198,7 +198,7 @@ zg_err_t zg_eth_address_parse(zg_eth_addr_t *addr, const char *s, size_t len) {
   if (lower && upper) {
     char want[40];
     eip55_digits(want, &a);
-    if (memcmp(want, s + 2, 40) != 0) return ZG_ENONCANON;
+    if (memcmp(want, s + 2, 40) != 0) return ZG_ECHECKSUM;
   }
   *addr = a;
   return ZG_OK;

@@ -54,25 +54,25 @@ static void test_forgery(void) {
     memcpy(box, want, sizeof box);
     box[i] ^= 0x01;
     memset(back, 0x55, sizeof back);
-    CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, ad, sizeof ad, box, sizeof box), ZG_ECRYPTO);
+    CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, ad, sizeof ad, box, sizeof box), ZG_EAUTH);
     CHECK_MEM(back, zero, sizeof back);
   }
   /* Wrong associated data, nonce or key. */
   ad[0] ^= 1;
-  CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, ad, sizeof ad, want, sizeof want), ZG_ECRYPTO);
+  CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, ad, sizeof ad, want, sizeof want), ZG_EAUTH);
   ad[0] ^= 1;
   nonce[11] ^= 1;
-  CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, ad, sizeof ad, want, sizeof want), ZG_ECRYPTO);
+  CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, ad, sizeof ad, want, sizeof want), ZG_EAUTH);
   nonce[11] ^= 1;
   key[31] ^= 1;
-  CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, ad, sizeof ad, want, sizeof want), ZG_ECRYPTO);
+  CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, ad, sizeof ad, want, sizeof want), ZG_EAUTH);
   key[31] ^= 1;
-  CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, NULL, 0, want, sizeof want), ZG_ECRYPTO);
+  CHECK_ERR(zg_aead_open(back, sizeof back, key, nonce, NULL, 0, want, sizeof want), ZG_EAUTH);
   CHECK_MEM(back, zero, sizeof back);
   /* In-place open of a forged box leaves zeros, not plaintext, in the buffer. */
   memcpy(box, want, sizeof box);
   box[129] ^= 0x80;
-  CHECK_ERR(zg_aead_open(box, 114, key, nonce, ad, sizeof ad, box, sizeof box), ZG_ECRYPTO);
+  CHECK_ERR(zg_aead_open(box, 114, key, nonce, ad, sizeof ad, box, sizeof box), ZG_EAUTH);
   CHECK_MEM(box, zero, 114);
 }
 
@@ -84,7 +84,7 @@ static void test_lengths(void) {
   CHECK_OK(zg_aead_seal(box, 16, key, nonce, NULL, 0, NULL, 0));
   CHECK_OK(zg_aead_open(NULL, 0, key, nonce, NULL, 0, box, 16));
   box[0] ^= 1;
-  CHECK_ERR(zg_aead_open(NULL, 0, key, nonce, NULL, 0, box, 16), ZG_ECRYPTO);
+  CHECK_ERR(zg_aead_open(NULL, 0, key, nonce, NULL, 0, box, 16), ZG_EAUTH);
   CHECK_OK(zg_aead_seal(box, 21, key, nonce, NULL, 0, (const uint8_t *)"hello", 5));
   CHECK_ERR(zg_aead_open(out, 6, key, nonce, NULL, 0, box, 21), ZG_EBADLEN);
 }
