@@ -7,13 +7,15 @@
  * A'x + B', with A'B' != 0), the rational isogeny map E' -> E (degree 11 for
  * G1, 3 for G2), then cofactor clearing.
  *
- * Invariants: the maps are straight-line code: every data-dependent choice
- * is a cmov, so the time taken does not depend on u. The isogeny output is
- * written straight into Jacobian coordinates (no inversion): with
- * x = xn/xd and y = y' * yn/yd we set Z = xd*yd, X = xn*xd*yd^2,
- * Y = y'*yn*xd^3*yd^2, and an exceptional input (xd or yd zero, i.e. a point
- * of the isogeny's kernel) gives Z = 0, the point at infinity, as the RFC
- * requires.
+ * Invariants: the maps are the RFC's optimized straight-line procedures
+ * (appendix F.2: q = 3 mod 4 for G1, q = 9 mod 16 for G2): one
+ * exponentiation by a public constant, no inversion, every data-dependent
+ * choice a cmov, so the time taken does not depend on u. SSWU leaves x as a
+ * fraction xn / xd; the isogeny is evaluated on it with homogenized
+ * polynomials and written straight into Jacobian coordinates (see iso_g1),
+ * so the whole map has no inversion. An exceptional input (a point of the
+ * isogeny's kernel: a denominator is zero) gives Z = 0, the point at
+ * infinity, as the RFC requires.
  *
  * The constants below are the RFC's (section 8.8 and appendix E) converted
  * to Montgomery form (value * 2^384 mod p, six little-endian 64-bit limbs);
@@ -35,10 +37,6 @@ static const zg_fp_t G1_A = {{0x2f65aa0e9af5aa51ull, 0x86464c2d1e8416c3ull, 0xb8
 static const zg_fp_t G1_B = {{0xfb996971fe22a1e0ull, 0x9aa93eb35b742d6full, 0x8c476013de99c5c4ull, 0x873e27c3a221e571ull, 0xca72b5e45a52d888ull, 0x06824061418a386bull}};
 /* G1_Z = 11 */
 static const zg_fp_t G1_Z = {{0x886c00000023ffdcull, 0x0f70008d3090001dull, 0x77672417ed5828c3ull, 0x9dac23e943dc1740ull, 0x50553f1b9c131521ull, 0x078c712fbe0ab6e8ull}};
-/* G1_C1 = -B'/A' = 0x793154fd85631d966ef2470460c78f6a928ad9f5bdbfac21df39753aa278ba751bdfcf95a84188e29d670675e4c9c7c */
-static const zg_fp_t G1_C1 = {{0x052583c93555a7feull, 0x3b40d72430f93c82ull, 0x1b75faa0105ec983ull, 0x2527e7dc63851767ull, 0x99fffd1f34fc181dull, 0x097cab54770ca0d3ull}};
-/* G1_C2 = -1/Z = 0x25d302c90dd14f6c102839c34a9c9e509221e235bf4d328ac4a41b18aca44ec02c9d1743eaa8ba2e25cfffffffff83e */
-static const zg_fp_t G1_C2 = {{0x0e8a2e8ba2e83e10ull, 0x5b28ba2ca4d745d1ull, 0x678cd5473847377aull, 0x4c506dd8a8076116ull, 0x9bcb227d79284139ull, 0x0e8d3154b0ba099aull}};
 static const zg_fp_t G1_ISO_K1[12] = {
     /* k_(1,0) = 0x11a05f2b1e833340b809101dd99815856b303e88a2d7005ff2627b56cdb4e2c85610c2d5f2e62d6eaeac1662734649b7 */ {{0x4d18b6f3af00131cull, 0x19fa219793fee28cull, 0x3f2885f1467f19aeull, 0x23dcea34f2ffb304ull, 0xd15b58d2ffc00054ull, 0x0913be200a20bef4ull}},
     /* k_(1,1) = 0x17294ed3e943ab2f0588bab22147a81c7c17e75b2f6a8417f565e33c70d1e86b4838f2a6f318c356e834eef1b3cb83bb */ {{0x898985385cdbbd8bull, 0x3c79e43cc7d966aaull, 0x1597e193f4cd233aull, 0x8637ef1e4d6623adull, 0x11b22deed20d827bull, 0x07097bc5998784adull}},
@@ -140,10 +138,29 @@ static const zg_fp2_t G2_A = {{{0x0000000000000000ull, 0x0000000000000000ull, 0x
 static const zg_fp2_t G2_B = {{{0x22ea00000cf89db2ull, 0x6ec832df71380aa4ull, 0x6e1b94403db5a66eull, 0x75bf3c53a79473baull, 0x3dd3a569412c0a34ull, 0x125cdb5e74dc4fd1ull}}, {{0x22ea00000cf89db2ull, 0x6ec832df71380aa4ull, 0x6e1b94403db5a66eull, 0x75bf3c53a79473baull, 0x3dd3a569412c0a34ull, 0x125cdb5e74dc4fd1ull}}};
 /* G2_Z = -(2 + u) */
 static const zg_fp2_t G2_Z = {{{0x87ebfffffff9555cull, 0x656fffe5da8ffffaull, 0x0fd0749345d33ad2ull, 0xd951e663066576f4ull, 0xde291a3d41e980d3ull, 0x0815664c7dfe040dull}}, {{0x43f5fffffffcaaaeull, 0x32b7fff2ed47fffdull, 0x07e83a49a2e99d69ull, 0xeca8f3318332bb7aull, 0xef148d1ea0f4c069ull, 0x040ab3263eff0206ull}}};
-/* G2_C1 = -B'/A' = 0x83c12791abdd5d2fe2f284f0cc6e5aa9b8c2d3f6f3f792302cf75e62bfc4df1d6834443da498888725d8cccccccb1c3 + 0x11c4ff711ec210c74cec7f673684c72cc8eb1e458445999c64615cbacab4a8324828bbbad70a777747a173333332f8e8*u */
-static const zg_fp2_t G2_C1 = {{{0x903c555555474fb3ull, 0x5f98cc95ce451105ull, 0x9f8e582eefe0fadeull, 0xc68946b6aebbd062ull, 0x467a4ad10ee6de53ull, 0x0e7146f483e23a05ull}}, {{0x29c2aaaaaab85af8ull, 0xbf133368e30eeefaull, 0xc7a27a7206cffb45ull, 0x9dee04ce44c9425cull, 0x04a15ce53464ce83ull, 0x0b8fcaf5b59dac95ull}}};
-/* G2_C2 = -1/Z = 0x14cda7ee9466521508e2ec91cf6fbd791d2c3c6a5c6a7565ec270ee72bc0c4e9b2233332277666662e65999999995556 + 0xf9a3df2ef4cbd8fc6aa316d5b93ce1ad5e12d4fc54fd80c711d4b2d60d093af459a66659d98cccca2cc333333330000*u */
-static const zg_fp2_t G2_C2 = {{{0xacd0000000011110ull, 0x9dd9999dc88ccccdull, 0xb5ca2ac9b76352bfull, 0xf1b574bcf4bc90ceull, 0x42dab41f28a77081ull, 0x132fc6ac14cd1e12ull}}, {{0xe396ffffffff2223ull, 0x4fbf332fcd0d9998ull, 0x0c4bbd3c1aff4cc4ull, 0x6b9c91267926ca58ull, 0x29ae4da6aef7f496ull, 0x10692e942f195791ull}}};
+
+/* Constants of the optimized SSWU maps (RFC 9380 appendix F.2). */
+/* (p - 3) / 4 (little-endian limbs). */
+static const uint64_t G1_E[6] = {0xee7fbfffffffeaaaull, 0x07aaffffac54ffffull, 0xd9cc34a83dac3d89ull, 0xd91dd2e13ce144afull, 0x92c6e9ed90d2eb35ull, 0x0680447a8e5ff9a6ull};
+/* sqrt(-Z^3) = 0x3d689d1e0e762cef9f2bec6130316806b4c80eda6fc10ce77ae83eab1ea8b8b8a407c9c6db195e06f2dbeabc2baeff5 */
+static const zg_fp_t G1_SQRT_MZ3 = {{0x43b571cad3215f1full, 0xccb460ef1c702dc2ull, 0x742d884f4f97100bull, 0xdb2c3e3238a3382bull, 0xe40f3fa13fce8f88ull, 0x0073a2af9892a2ffull}};
+/* Z * A' = 0xdf088f08f205e3a3857e1ea7b2289d9a148b96ab3e694151fe89284e4d926a8e55cb15e9aab878fe7db859f2cb453f */
+static const zg_fp_t G1_ZA = {{0x7f674ea0a8915178ull, 0xb0f945fc13b8fa65ull, 0x4b46759a38e87d76ull, 0x2e7a929641bbb6a1ull, 0x1668ddfa462bf6b6ull, 0x00960e2ed1cf294cull}};
+/* -A' = 0x19eccb5195c6fd570db26db379de6354b38cb3316f96ac168e483a8606d8747786189071107306805d0ad7f7d2a75e8e */
+static const zg_fp_t G1_NEG_A = {{0x8a9955f1650a005aull, 0x9865b3d192cfe93cull, 0xaed3ed0f3ef3c441ull, 0x3c962ef33d92c442ull, 0x22e438dbd74f94a2ull, 0x04acbc265478c915ull}};
+/* (q - 9) / 16 = E1 * p + E0 with q = p^2 (little-endian limbs). */
+static const uint64_t G2_E0[6] = {0xcfdf4fffffffc555ull, 0xd5163fff19e9bfffull, 0x96f190cea999a938ull, 0x151203eb676b7ce3ull, 0x13a3034d4e4406d4ull, 0x11e0bc510787ee8aull};
+static const uint64_t G2_E1[6] = {0xfb9feffffffffaaaull, 0x41eabfffeb153fffull, 0xf6730d2a0f6b0f62ull, 0x764774b84f38512bull, 0xa4b1ba7b6434bacdull, 0x01a0111ea397fe69ull};
+/* sqrt(u) = 0x135203e60180a68ee2e9c448d77a2cd91c3dedd930b1cf60ef396489f61eb45e304466cf3e67fa0af1ee7b04121bdea2 + 0x6af0e0437ff400b6831e36d6bd17ffe48395dabc2d3435e77f76e17009241c5ee67992f72ec05f4c81084fbede3cc09*u */
+static const zg_fp2_t G2_SQRT_U = {{{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull, 0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}}, {{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull, 0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}}};
+/* sqrt(Z^3 / sqrt(u)) = 0x699be3b8c6870965e5bf892ad5d2cc7b0e85a117402dfd83b7f4a947e02d978498255a2aaec0ac627b5afbdf1bf1c90 + 0x8157cd83046453f5dd0972b6e3949e4288020b5b8a9cc99ca07e27089a2ce2436d965026adad3ef7baba37f2183e9b5*u */
+static const zg_fp2_t G2_C4 = {{{0x05e514668ac736d2ull, 0x9089b4d6b84f3ea5ull, 0x603c384c224a8b32ull, 0xf3257909536afea6ull, 0x5c5cdbabae656d81ull, 0x075bfa0863c987e9ull}}, {{0x338d9bfe08087330ull, 0x7b8e48b2bd83cefeull, 0x530dad5d306b5be7ull, 0x5a4d7e8e6c408b6dull, 0x6258f7a6232cab9bull, 0x0b985811cce14db5ull}}};
+/* sqrt(Z^3 / (u sqrt(u))) = 0xaa404866706722864480885d68ad0ccac1967c7544b447873cc37e0181271e006df72162a3d3e0287bf597fbf7f8fc1 + 0xf4f4eea5c13c15da9c684978f6491371f79f55584125663b9d20e36eb36bb21d6dcf73044f0e80bab2339ac58d1bc94*u */
+static const zg_fp2_t G2_C5 = {{{0x019af5f980a3680cull, 0x4ed7da0e66063afaull, 0x600354723b5d9972ull, 0x8b2f958b20d09d72ull, 0x0474938f02d461dbull, 0x0dcf8b9e0684ab1cull}}, {{0x486f252db11dd19cull, 0x791ffda2c3d18950ull, 0x5af6c27debf95eb4ull, 0x73b1fd8f2a929cdeull, 0xfc59602a1a90b871ull, 0x08d7daafa8baddb3ull}}};
+/* Z * A' = 0xf0 + 0x1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffa8cb*u */
+static const zg_fp2_t G2_ZA = {{{0xe53a000003135242ull, 0x01080c0fdef80285ull, 0xe7889edbe340f6bdull, 0x0b51375126310601ull, 0x02d6985717c744abull, 0x1220b4e979ea5467ull}}, {{0xa989fffff9d8b0d2ull, 0x3b47e7dda4b7faf3ull, 0xff50678a26dffeceull, 0xb24c28679aa8197aull, 0x908a1ebe5708d058ull, 0x0fc0ba017f2b2466ull}}};
+/* -A' = -240 * u */
+static const zg_fp2_t G2_NEG_A = {{{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}, {{0xd4c4fffffcec5869ull, 0x1da3f3eed25bfd79ull, 0x7fa833c5136fff67ull, 0x59261433cd540cbdull, 0x48450f5f2b84682cull, 0x07e05d00bf959233ull}}};
 
 /* ---------------- hash_to_field ---------------- */
 
@@ -170,137 +187,231 @@ zg_err_t zg_bls_hash_to_field_fp2(zg_fp2_t *u, size_t count, const uint8_t *msg,
   return ZG_OK;
 }
 
-/* ---------------- simplified SWU (RFC 9380 section 6.6.2, straight line) ---------------- */
+/* ---------------- exponentiation by public exponents ---------------- */
 
-/* (x, y) on E1' from u. */
-static void sswu_g1(zg_fp_t *x, zg_fp_t *y, const zg_fp_t *u) {
-  zg_fp_t tv1, tv2, x1, x2, gx1, gx2, y2, ny;
-  zg__fp_sqr(&tv1, u);
-  zg__fp_mul(&tv1, &tv1, &G1_Z); /* tv1 = Z u^2 */
-  zg__fp_sqr(&tv2, &tv1);        /* tv2 = Z^2 u^4 */
-  zg__fp_add(&x1, &tv1, &tv2);
-  zg__fp_inv(&x1, &x1);
-  bool e1 = zg__fp_is_zero(&x1);
-  zg__fp_add(&x1, &x1, &zg__fp_one);
-  zg__fp_cmov(&x1, &G1_C2, e1);  /* exceptional case: x1 = -1/Z */
-  zg__fp_mul(&x1, &x1, &G1_C1);  /* x1 = (-B/A) (1 + 1/(Z^2 u^4 + Z u^2)) */
-  zg__fp_sqr(&gx1, &x1);
-  zg__fp_add(&gx1, &gx1, &G1_A);
-  zg__fp_mul(&gx1, &gx1, &x1);
-  zg__fp_add(&gx1, &gx1, &G1_B); /* gx1 = x1^3 + A x1 + B */
-  zg__fp_mul(&x2, &tv1, &x1);    /* x2 = Z u^2 x1 */
-  zg__fp_mul(&tv2, &tv1, &tv2);
-  zg__fp_mul(&gx2, &gx1, &tv2);  /* gx2 = (Z u^2)^3 gx1 = g(x2) */
-  bool e2 = zg__fp_is_square(&gx1);
-  *x = x2;
-  zg__fp_cmov(x, &x1, e2);
-  y2 = gx2;
-  zg__fp_cmov(&y2, &gx1, e2);
-  (void)zg__fp_sqrt(y, &y2); /* y2 is a square by construction */
-  bool e3 = zg__fp_sgn0(u) == zg__fp_sgn0(y);
-  zg__fp_neg(&ny, y);
-  zg__fp_cmov(y, &ny, !e3);
+/* a^e for a public 6-limb exponent, fixed 4-bit windows (the branch and the
+ * table index depend on e only). */
+static void fp_pow(zg_fp_t *r, const zg_fp_t *a, const uint64_t e[6]) {
+  zg_fp_t tab[16], acc = zg__fp_one;
+  tab[0] = zg__fp_one;
+  tab[1] = *a;
+  for (int i = 2; i < 16; i++) zg__fp_mul(&tab[i], &tab[i - 1], a);
+  for (int i = 95; i >= 0; i--) {
+    for (int k = 0; k < 4; k++) zg__fp_sqr(&acc, &acc);
+    unsigned w = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
+    if (w) zg__fp_mul(&acc, &acc, &tab[w]);
+  }
+  *r = acc;
 }
 
-/* (x, y) on E2' from u. */
-static void sswu_g2(zg_fp2_t *x, zg_fp2_t *y, const zg_fp2_t *u) {
-  zg_fp2_t tv1, tv2, x1, x2, gx1, gx2, y2, ny;
+/* a^((q - 9) / 16) in Fp2 (q = p^2) as a^E0 * (a^p)^E1, where a^p is the
+ * conjugate: two 381-bit exponents sharing one chain of squarings. */
+static void fp2_pow_q9_16(zg_fp2_t *r, const zg_fp2_t *a) {
+  zg_fp2_t t0[16], t1[16], acc = zg__fp2_one;
+  t0[0] = t1[0] = zg__fp2_one;
+  t0[1] = *a;
+  zg__fp2_conj(&t1[1], a);
+  for (int i = 2; i < 16; i++) {
+    zg__fp2_mul(&t0[i], &t0[i - 1], &t0[1]);
+    zg__fp2_conj(&t1[i], &t0[i]);
+  }
+  for (int i = 95; i >= 0; i--) {
+    for (int k = 0; k < 4; k++) zg__fp2_sqr(&acc, &acc);
+    unsigned w0 = (unsigned)(G2_E0[i / 16] >> (4 * (i % 16))) & 15;
+    unsigned w1 = (unsigned)(G2_E1[i / 16] >> (4 * (i % 16))) & 15;
+    if (w0) zg__fp2_mul(&acc, &acc, &t0[w0]);
+    if (w1) zg__fp2_mul(&acc, &acc, &t1[w1]);
+  }
+  *r = acc;
+}
+
+/* ---------------- simplified SWU (RFC 9380 appendix F.2, straight line) ---------------- */
+
+/* map_to_curve_simple_swu_3mod4 onto E1': x = xn / xd, y (yd = 1). One
+ * exponentiation, no inversion; every choice is a cmov. */
+static void sswu_g1(zg_fp_t *xn, zg_fp_t *xd, zg_fp_t *y, const zg_fp_t *u) {
+  zg_fp_t tv1, tv2, tv3, tv4, x1n, gxd, gx1, y1, y2;
+  zg__fp_sqr(&tv1, u);
+  zg__fp_mul(&tv3, &G1_Z, &tv1);  /* Z u^2 */
+  zg__fp_sqr(&tv2, &tv3);
+  zg__fp_add(xd, &tv2, &tv3);
+  zg__fp_add(&x1n, xd, &zg__fp_one);
+  zg__fp_mul(&x1n, &x1n, &G1_B);
+  zg__fp_mul(xd, xd, &G1_NEG_A);
+  zg__fp_cmov(xd, &G1_ZA, zg__fp_is_zero(xd)); /* exceptional case: x1 = B / (Z A) */
+  zg__fp_sqr(&tv2, xd);
+  zg__fp_mul(&gxd, &tv2, xd);     /* xd^3 */
+  zg__fp_mul(&tv2, &G1_A, &tv2);
+  zg__fp_sqr(&gx1, &x1n);
+  zg__fp_add(&gx1, &gx1, &tv2);
+  zg__fp_mul(&gx1, &gx1, &x1n);
+  zg__fp_mul(&tv2, &G1_B, &gxd);
+  zg__fp_add(&gx1, &gx1, &tv2);   /* x1n^3 + A x1n xd^2 + B xd^3 */
+  zg__fp_sqr(&tv4, &gxd);
+  zg__fp_mul(&tv2, &gx1, &gxd);
+  zg__fp_mul(&tv4, &tv4, &tv2);   /* gx1 gxd^3 */
+  fp_pow(&y1, &tv4, G1_E);
+  zg__fp_mul(&y1, &y1, &tv2);     /* sqrt(gx1 / gxd) when it exists */
+  zg__fp_mul(&y2, &y1, &G1_SQRT_MZ3);
+  zg__fp_mul(&y2, &y2, &tv1);
+  zg__fp_mul(&y2, &y2, u);        /* else the root for x2 = Z u^2 x1 */
+  zg__fp_sqr(&tv2, &y1);
+  zg__fp_mul(&tv2, &tv2, &gxd);
+  bool e2 = zg__fp_eq(&tv2, &gx1);
+  zg__fp_mul(xn, &tv3, &x1n);
+  zg__fp_cmov(xn, &x1n, e2);
+  *y = y2;
+  zg__fp_cmov(y, &y1, e2);
+  zg__fp_neg(&tv1, y);
+  zg__fp_cmov(y, &tv1, zg__fp_sgn0(u) != zg__fp_sgn0(y));
+}
+
+/* y = CMOV(y, c * m, (c * m)^2 * gxd == g): one of the candidate roots. */
+static void fp2_try_root(zg_fp2_t *y, zg_fp2_t *cand, const zg_fp2_t *base, const zg_fp2_t *m, const zg_fp2_t *gxd,
+                         const zg_fp2_t *g) {
+  zg_fp2_t t;
+  zg__fp2_mul(cand, base, m);
+  zg__fp2_sqr(&t, cand);
+  zg__fp2_mul(&t, &t, gxd);
+  zg__fp2_cmov(y, cand, zg__fp2_eq(&t, g));
+}
+
+static const zg_fp2_t FP2_U = {{{0}}, {{0x760900000002fffdull, 0xebf4000bc40c0002ull, 0x5f48985753c758baull,
+                                        0x77ce585370525745ull, 0x5c071a97a256ec6dull, 0x15f65ec3fa80e493ull}}};
+
+/* map_to_curve_simple_swu_9mod16 onto E2': x = xn / xd, y (yd = 1). */
+static void sswu_g2(zg_fp2_t *xn, zg_fp2_t *xd, zg_fp2_t *y, const zg_fp2_t *u) {
+  zg_fp2_t tv1, tv2, tv3, tv4, tv5, x1n, gxd, gx1, gx2, cand;
   zg__fp2_sqr(&tv1, u);
-  zg__fp2_mul(&tv1, &tv1, &G2_Z);
-  zg__fp2_sqr(&tv2, &tv1);
-  zg__fp2_add(&x1, &tv1, &tv2);
-  zg__fp2_inv(&x1, &x1);
-  bool e1 = zg__fp2_is_zero(&x1);
-  zg__fp2_add(&x1, &x1, &zg__fp2_one);
-  zg__fp2_cmov(&x1, &G2_C2, e1);
-  zg__fp2_mul(&x1, &x1, &G2_C1);
-  zg__fp2_sqr(&gx1, &x1);
-  zg__fp2_add(&gx1, &gx1, &G2_A);
-  zg__fp2_mul(&gx1, &gx1, &x1);
-  zg__fp2_add(&gx1, &gx1, &G2_B);
-  zg__fp2_mul(&x2, &tv1, &x1);
-  zg__fp2_mul(&tv2, &tv1, &tv2);
-  zg__fp2_mul(&gx2, &gx1, &tv2);
-  bool e2 = zg__fp2_is_square(&gx1);
-  *x = x2;
-  zg__fp2_cmov(x, &x1, e2);
-  y2 = gx2;
-  zg__fp2_cmov(&y2, &gx1, e2);
-  (void)zg__fp2_sqrt(y, &y2);
-  bool e3 = zg__fp2_sgn0(u) == zg__fp2_sgn0(y);
-  zg__fp2_neg(&ny, y);
-  zg__fp2_cmov(y, &ny, !e3);
+  zg__fp2_mul(&tv3, &G2_Z, &tv1);
+  zg__fp2_sqr(&tv5, &tv3);
+  zg__fp2_add(xd, &tv5, &tv3);
+  zg__fp2_add(&x1n, xd, &zg__fp2_one);
+  zg__fp2_mul(&x1n, &x1n, &G2_B);
+  zg__fp2_mul(xd, xd, &G2_NEG_A);
+  zg__fp2_cmov(xd, &G2_ZA, zg__fp2_is_zero(xd));
+  zg__fp2_sqr(&tv2, xd);
+  zg__fp2_mul(&gxd, &tv2, xd);
+  zg__fp2_mul(&tv2, &G2_A, &tv2);
+  zg__fp2_sqr(&gx1, &x1n);
+  zg__fp2_add(&gx1, &gx1, &tv2);
+  zg__fp2_mul(&gx1, &gx1, &x1n);
+  zg__fp2_mul(&tv2, &G2_B, &gxd);
+  zg__fp2_add(&gx1, &gx1, &tv2);
+  zg__fp2_sqr(&tv4, &gxd);
+  zg__fp2_mul(&tv2, &tv4, &gxd);  /* gxd^3 */
+  zg__fp2_sqr(&tv4, &tv4);        /* gxd^4 */
+  zg__fp2_mul(&tv2, &tv2, &tv4);  /* gxd^7 */
+  zg__fp2_mul(&tv2, &tv2, &gx1);  /* gx1 gxd^7 */
+  zg__fp2_sqr(&tv4, &tv4);        /* gxd^8 */
+  zg__fp2_mul(&tv4, &tv2, &tv4);  /* gx1 gxd^15 */
+  fp2_pow_q9_16(y, &tv4);
+  zg__fp2_mul(y, y, &tv2);        /* almost sqrt(gx1 / gxd): off by a 4th root of unity */
+  zg_fp2_t y0 = *y;
+  fp2_try_root(y, &cand, &y0, &FP2_U, &gxd, &gx1);
+  fp2_try_root(y, &cand, &y0, &G2_SQRT_U, &gxd, &gx1);
+  fp2_try_root(y, &cand, &cand, &FP2_U, &gxd, &gx1);
+  zg__fp2_mul(&gx2, &gx1, &tv5);
+  zg__fp2_mul(&gx2, &gx2, &tv3);  /* g(x2) gxd = gx1 Z^3 u^6 */
+  zg__fp2_mul(&tv5, y, &tv1);
+  zg__fp2_mul(&tv5, &tv5, u);     /* almost sqrt(gx2 / gxd) */
+  zg__fp2_mul(&tv1, &tv5, &G2_C4);
+  zg_fp2_t t1 = tv1;
+  fp2_try_root(&tv1, &cand, &t1, &FP2_U, &gxd, &gx2);
+  fp2_try_root(&tv1, &cand, &tv5, &G2_C5, &gxd, &gx2);
+  fp2_try_root(&tv1, &cand, &cand, &FP2_U, &gxd, &gx2);
+  zg__fp2_sqr(&tv2, y);
+  zg__fp2_mul(&tv2, &tv2, &gxd);
+  bool e8 = zg__fp2_eq(&tv2, &gx1);
+  zg__fp2_cmov(&tv1, y, e8);
+  *y = tv1;
+  zg__fp2_mul(xn, &tv3, &x1n);
+  zg__fp2_cmov(xn, &x1n, e8);
+  zg__fp2_neg(&tv1, y);
+  zg__fp2_cmov(y, &tv1, zg__fp2_sgn0(u) != zg__fp2_sgn0(y));
 }
 
 /* ---------------- isogeny maps (RFC 9380 appendix E) ---------------- */
 
-/* r = k[n-1] x^(n-1) + ... + k[0], plus x^n when monic (Horner). */
-static void fp_poly(zg_fp_t *r, const zg_fp_t *k, size_t n, const zg_fp_t *x, bool monic) {
-  zg_fp_t acc;
-  size_t i = n - 1;
-  if (monic) zg__fp_add(&acc, x, &k[n - 1]);
-  else acc = k[n - 1];
-  while (i-- > 0) {
-    zg__fp_mul(&acc, &acc, x);
-    zg__fp_add(&acc, &acc, &k[i]);
+/* Homogeneous Horner: r = sum_{i<=d} c_i xn^i xd^(d-i), where c = k[0..n-1]
+ * and, when monic, c_n = 1 (d = n), else d = n - 1. xdp[j] = xd^j. */
+static void fp_poly(zg_fp_t *r, const zg_fp_t *k, size_t n, bool monic, const zg_fp_t *xn, const zg_fp_t *xdp) {
+  size_t d = monic ? n : n - 1;
+  zg_fp_t acc = monic ? zg__fp_one : k[n - 1], t;
+  for (size_t i = d; i-- > 0;) {
+    zg__fp_mul(&acc, &acc, xn);
+    zg__fp_mul(&t, &k[i], &xdp[d - i]);
+    zg__fp_add(&acc, &acc, &t);
   }
   *r = acc;
 }
 
-static void fp2_poly(zg_fp2_t *r, const zg_fp2_t *k, size_t n, const zg_fp2_t *x, bool monic) {
-  zg_fp2_t acc;
-  size_t i = n - 1;
-  if (monic) zg__fp2_add(&acc, x, &k[n - 1]);
-  else acc = k[n - 1];
-  while (i-- > 0) {
-    zg__fp2_mul(&acc, &acc, x);
-    zg__fp2_add(&acc, &acc, &k[i]);
+static void fp2_poly(zg_fp2_t *r, const zg_fp2_t *k, size_t n, bool monic, const zg_fp2_t *xn, const zg_fp2_t *xdp) {
+  size_t d = monic ? n : n - 1;
+  zg_fp2_t acc = monic ? zg__fp2_one : k[n - 1], t;
+  for (size_t i = d; i-- > 0;) {
+    zg__fp2_mul(&acc, &acc, xn);
+    zg__fp2_mul(&t, &k[i], &xdp[d - i]);
+    zg__fp2_add(&acc, &acc, &t);
   }
   *r = acc;
 }
 
-static void iso_g1(zg_g1_t *r, const zg_fp_t *x, const zg_fp_t *y) {
-  zg_fp_t xn, xd, yn, yd, t, yd2;
-  fp_poly(&xn, G1_ISO_K1, 12, x, false);
-  fp_poly(&xd, G1_ISO_K2, 10, x, true);
-  fp_poly(&yn, G1_ISO_K3, 16, x, false);
-  fp_poly(&yd, G1_ISO_K4, 15, x, true);
-  zg__fp_mul(&r->z, &xd, &yd);     /* Z = xd yd */
-  zg__fp_sqr(&yd2, &yd);
-  zg__fp_mul(&t, &xd, &yd2);       /* xd yd^2 */
-  zg__fp_mul(&r->x, &xn, &t);      /* X = xn xd yd^2 */
-  zg__fp_sqr(&xd, &xd);
-  zg__fp_mul(&t, &t, &xd);         /* xd^3 yd^2 */
-  zg__fp_mul(&t, &t, &yn);
-  zg__fp_mul(&r->y, &t, y);        /* Y = y' yn xd^3 yd^2 */
+/* With x' = xn / xd: x = x_num / x_den = XN / (XD xd) since deg x_num =
+ * deg x_den + 1, and y = y' YN / YD since deg y_num = deg y_den (XN etc. are
+ * the homogenized polynomials). Written as Jacobian (X, Y, Z) with
+ * N = XN, D = XD xd, M = YN, E = YD: Z = D E, X = N D E^2, Y = y' M D^3 E^2. */
+static void iso_g1(zg_g1_t *r, const zg_fp_t *xn, const zg_fp_t *xd, const zg_fp_t *y) {
+  zg_fp_t xdp[16], n, d, m, e, t, e2;
+  xdp[0] = zg__fp_one;
+  xdp[1] = *xd;
+  for (int i = 2; i < 16; i++) zg__fp_mul(&xdp[i], &xdp[i - 1], xd);
+  fp_poly(&n, G1_ISO_K1, 12, false, xn, xdp);
+  fp_poly(&d, G1_ISO_K2, 10, true, xn, xdp);
+  zg__fp_mul(&d, &d, xd);
+  fp_poly(&m, G1_ISO_K3, 16, false, xn, xdp);
+  fp_poly(&e, G1_ISO_K4, 15, true, xn, xdp);
+  zg__fp_mul(&r->z, &d, &e);
+  zg__fp_sqr(&e2, &e);
+  zg__fp_mul(&t, &d, &e2);
+  zg__fp_mul(&r->x, &n, &t);
+  zg__fp_sqr(&d, &d);
+  zg__fp_mul(&t, &t, &d);
+  zg__fp_mul(&t, &t, &m);
+  zg__fp_mul(&r->y, &t, y);
 }
 
-static void iso_g2(zg_g2_t *r, const zg_fp2_t *x, const zg_fp2_t *y) {
-  zg_fp2_t xn, xd, yn, yd, t, yd2;
-  fp2_poly(&xn, G2_ISO_K1, 4, x, false);
-  fp2_poly(&xd, G2_ISO_K2, 2, x, true);
-  fp2_poly(&yn, G2_ISO_K3, 4, x, false);
-  fp2_poly(&yd, G2_ISO_K4, 3, x, true);
-  zg__fp2_mul(&r->z, &xd, &yd);
-  zg__fp2_sqr(&yd2, &yd);
-  zg__fp2_mul(&t, &xd, &yd2);
-  zg__fp2_mul(&r->x, &xn, &t);
-  zg__fp2_sqr(&xd, &xd);
-  zg__fp2_mul(&t, &t, &xd);
-  zg__fp2_mul(&t, &t, &yn);
+static void iso_g2(zg_g2_t *r, const zg_fp2_t *xn, const zg_fp2_t *xd, const zg_fp2_t *y) {
+  zg_fp2_t xdp[4], n, d, m, e, t, e2;
+  xdp[0] = zg__fp2_one;
+  xdp[1] = *xd;
+  zg__fp2_sqr(&xdp[2], xd);
+  zg__fp2_mul(&xdp[3], &xdp[2], xd);
+  fp2_poly(&n, G2_ISO_K1, 4, false, xn, xdp);
+  fp2_poly(&d, G2_ISO_K2, 2, true, xn, xdp);
+  zg__fp2_mul(&d, &d, xd);
+  fp2_poly(&m, G2_ISO_K3, 4, false, xn, xdp);
+  fp2_poly(&e, G2_ISO_K4, 3, true, xn, xdp);
+  zg__fp2_mul(&r->z, &d, &e);
+  zg__fp2_sqr(&e2, &e);
+  zg__fp2_mul(&t, &d, &e2);
+  zg__fp2_mul(&r->x, &n, &t);
+  zg__fp2_sqr(&d, &d);
+  zg__fp2_mul(&t, &t, &d);
+  zg__fp2_mul(&t, &t, &m);
   zg__fp2_mul(&r->y, &t, y);
 }
 
 void zg_bls_map_to_g1(zg_g1_t *r, const zg_fp_t *u) {
-  zg_fp_t x, y;
-  sswu_g1(&x, &y, u);
-  iso_g1(r, &x, &y);
+  zg_fp_t xn, xd, y;
+  sswu_g1(&xn, &xd, &y, u);
+  iso_g1(r, &xn, &xd, &y);
 }
 
 void zg_bls_map_to_g2(zg_g2_t *r, const zg_fp2_t *u) {
-  zg_fp2_t x, y;
-  sswu_g2(&x, &y, u);
-  iso_g2(r, &x, &y);
+  zg_fp2_t xn, xd, y;
+  sswu_g2(&xn, &xd, &y, u);
+  iso_g2(r, &xn, &xd, &y);
 }
 
 /* ---------------- cofactor clearing ---------------- */
