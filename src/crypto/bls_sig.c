@@ -18,6 +18,7 @@
  * so the valgrind constant-time test (tests/crypto/ctime_bls.c) sees no
  * secret-dependent branch. Intermediate secrets are wiped.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "crypto/bls_field.h"
@@ -131,6 +132,12 @@ void zg_bls_sk_to_pk(zg_bls_pk_t *pk, const zg_bls_sk_t *sk) {
   zg_g1_generator(&g);
   zg_g1_mul(&pk->p, &g, &sk->k);
   ZG__DECLASSIFY(&pk->p, sizeof pk->p); /* a public key is public */
+#ifdef ZG_VERIFY
+  if (zg_g1_is_infinity(&pk->p) || !zg_g1_in_subgroup(&pk->p)) {
+    fprintf(stderr, "zg_bls_sk_to_pk: key outside G1 or the identity\n");
+    __builtin_trap();
+  }
+#endif
 }
 
 /* ---------------- encodings ---------------- */
@@ -176,6 +183,13 @@ static zg_err_t sign_with_dst(zg_bls_sig_t *sig, const zg_bls_sk_t *sk, const ui
   ZG_TRY(zg_bls_hash_to_g2(&q, msg, msglen, dst, dstlen));
   zg_g2_mul(&sig->p, &q, &sk->k);
   ZG__DECLASSIFY(&sig->p, sizeof sig->p);
+#ifdef ZG_VERIFY
+  /* Hash and signature must be in G2 (catches a fault in any layer below). */
+  if (!zg_g2_in_subgroup(&q) || !zg_g2_in_subgroup(&sig->p)) {
+    fprintf(stderr, "zg_bls_sign: point outside G2\n");
+    __builtin_trap();
+  }
+#endif
   return ZG_OK;
 }
 
@@ -212,7 +226,7 @@ zg_err_t zg_bls_aggregate(zg_bls_sig_t *out, const zg_bls_sig_t *sigs, size_t n)
 
 /* Stack scratch for two-pair checks; when the pairing wants more than this,
  * two single pairings and a GT comparison are used instead. */
-#define PAIR2_SCRATCH 8192
+#define PAIR2_SCRATCH 4096
 
 /* e(p1, q1) * e(p2, q2) == 1 */
 static bool pairing_check2(const zg_g1_t *p1, const zg_g2_t *q1, const zg_g1_t *p2, const zg_g2_t *q2) {
