@@ -69,6 +69,7 @@ void zg_bls_sk_to_pk(zg_bls_pk_t *pk, const zg_bls_sk_t *sk);
  * the G1 decoding errors (ZG_EFLAGS, ZG_EFIELD, ZG_ENOTONCURVE,
  * ZG_ESUBGROUP), ZG_EINFINITY for the identity. */
 ZG_WARN_UNUSED zg_err_t zg_bls_pk_parse(zg_bls_pk_t *pk, const uint8_t *in, size_t len);
+/* Writes the 48-byte compressed encoding of pk (what zg_bls_pk_parse reads). */
 void zg_bls_pk_serialize(uint8_t out[48], const zg_bls_pk_t *pk);
 /* KeyValidate on bytes: true when zg_bls_pk_parse would accept them. */
 bool zg_bls_key_validate(const uint8_t *in, size_t len);
@@ -76,6 +77,8 @@ bool zg_bls_key_validate(const uint8_t *in, size_t len);
 /* Parses a 96-byte compressed signature (curve and subgroup checked; the
  * identity is accepted). ZG_EBADLEN or the G2 decoding errors. */
 ZG_WARN_UNUSED zg_err_t zg_bls_sig_parse(zg_bls_sig_t *sig, const uint8_t *in, size_t len);
+/* Writes the 96-byte compressed encoding of sig (0xc0 then zeros for the
+ * identity). */
 void zg_bls_sig_serialize(uint8_t out[96], const zg_bls_sig_t *sig);
 
 /* ---- signing and verification ---- */

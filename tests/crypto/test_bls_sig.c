@@ -49,6 +49,34 @@ static void test_keygen(void) {
     CHECK_MEM(got, want, 32);
     zg_bls_sk_clear(&sk);
   }
+  /* IKM = 0x00..0x1f without and with key_info "info", and what that key
+   * signs: values produced by blst (SecretKey.fromKeygen / sign). */
+  {
+    uint8_t ikm0[32], want[96], got[96];
+    zg_bls_sk_t k0;
+    zg_bls_pk_t p0;
+    zg_bls_sig_t sg;
+    for (int i = 0; i < 32; i++) ikm0[i] = (uint8_t)i;
+    CHECK_OK(zg_bls_keygen(&k0, ikm0, sizeof ikm0, NULL, 0));
+    zg_bls_sk_serialize(got, &k0);
+    hexbytes(want, 32, "23360db7e337b0a32b264e06bc11c1b474d16f55665373de1ce93cf15ddb3456");
+    CHECK_MEM(got, want, 32);
+    zg_bls_sk_to_pk(&p0, &k0);
+    zg_bls_pk_serialize(got, &p0);
+    hexbytes(want, 48, "9112a0386a2340714ba0c6d2df235377a8679c3899d03e6ef04dba7a50ef49e5a1dc93105e9374e93ed301b63487e17c");
+    CHECK_MEM(got, want, 48);
+    CHECK_OK(zg_bls_sign(&sg, &k0, (const uint8_t *)"abc", 3));
+    zg_bls_sig_serialize(got, &sg);
+    hexbytes(want, 96,
+             "8aa7045c01536c9a17aeb42fcebb2e77c64317a930d180ac501c12587c8229fd0ba5cf392328f0fe0fd347e6013da748"
+             "0457006f3ba2f8988dacad37493cb527658e5d0ca11f4cf5fc610b177df2eafda790aefa8c435726a960a0c7f56cab4b");
+    CHECK_MEM(got, want, 96);
+    CHECK_OK(zg_bls_keygen(&k0, ikm0, sizeof ikm0, (const uint8_t *)"info", 4));
+    zg_bls_sk_serialize(got, &k0);
+    hexbytes(want, 32, "4f73ca10a24bd1989a6ca6a99e5f1b795f4118c0f61ebf2a84b10f33c950e602");
+    CHECK_MEM(got, want, 32);
+    zg_bls_sk_clear(&k0);
+  }
   /* Deterministic; key_info separates keys; short IKM refused. */
   uint8_t ikm[40], a[32], b[32];
   zg_bls_sk_t s1, s2;
