@@ -43,6 +43,27 @@ const zg_fp_t zg__fp_zero = {{0, 0, 0, 0, 0, 0}};
 const zg_fp_t zg__fp_one = {{0x760900000002fffdull, 0xebf4000bc40c0002ull, 0x5f48985753c758baull,
                              0x77ce585370525745ull, 0x5c071a97a256ec6dull, 0x15f65ec3fa80e493ull}};
 
+/* ZG_VERIFY builds check that every element entering or leaving the core
+ * operations is fully reduced (a violation is a bug here, never bad input). */
+#ifdef ZG_VERIFY
+#include <stdio.h>
+#include <stdlib.h>
+static void fp_verify(const zg_fp_t *a, const char *where) {
+  uint64_t borrow = 0;
+  for (int i = 0; i < 6; i++) {
+    u128 x = (u128)a->l[i] - P[i] - borrow;
+    borrow = (uint64_t)(x >> 64) & 1;
+  }
+  if (!borrow) {
+    fprintf(stderr, "zg: bls_fp invariant violated in %s: element >= p\n", where);
+    abort();
+  }
+}
+#define FP_VERIFY(a) fp_verify((a), __func__)
+#else
+#define FP_VERIFY(a) ((void)0)
+#endif
+
 /* r = t - p if t >= p else t; t < 2p. */
 static inline void fp_reduce_once(uint64_t r[6], const uint64_t t[6]) {
   uint64_t d[6], borrow = 0;
@@ -543,8 +564,7 @@ __asm__(
     ".quad 0x1a0111ea397fe69a\n"
     ".Lzg_fp_n0:\n"
     ".quad 0x89f3fffcfffcfffd\n"
-    ".popsection\n"
-);
+    ".popsection\n");
 
 static int fp_have_adx;
 
@@ -559,31 +579,41 @@ __attribute__((constructor)) static void fp_detect_cpu(void) {
 #endif
 
 void zg__fp_mul(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
+  FP_VERIFY(a);
+  FP_VERIFY(b);
 #if ZG_FP_ASM
   if (fp_have_adx) {
     zg__fp_mont_mul_adx(r->l, a->l, b->l);
+    FP_VERIFY(r);
     return;
   }
 #endif
   fp_mont_mul(r->l, a->l, b->l);
+  FP_VERIFY(r);
 }
 
 void zg__fp_sqr(zg_fp_t *r, const zg_fp_t *a) { zg__fp_mul(r, a, a); }
 
 void zg__fp_add(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
+  FP_VERIFY(a);
+  FP_VERIFY(b);
 #if ZG_FP_ASM
   zg__fp_add_x64(r->l, a->l, b->l);
 #else
   fp_add_c(r, a, b);
 #endif
+  FP_VERIFY(r);
 }
 
 void zg__fp_sub(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {
+  FP_VERIFY(a);
+  FP_VERIFY(b);
 #if ZG_FP_ASM
   zg__fp_sub_x64(r->l, a->l, b->l);
 #else
   fp_sub_c(r, a, b);
 #endif
+  FP_VERIFY(r);
 }
 
 void zg__fp_dbl(zg_fp_t *r, const zg_fp_t *a) { zg__fp_add(r, a, a); }
@@ -627,6 +657,7 @@ void zg__fp_redc(zg_fp_t *r, const uint64_t in[12]) {
     hi = (uint64_t)(s >> 64);
   }
   fp_reduce_once(r->l, t + 6); /* < 2p since in < p*R */
+  FP_VERIFY(r);
 }
 
 void zg__fp_cmov(zg_fp_t *r, const zg_fp_t *a, bool c) {

@@ -14,36 +14,82 @@
  * (after the easy part of the final exponentiation) square with the cheaper
  * Granger-Scott formula. Constant time throughout; outputs may alias inputs.
  */
+#include "crypto/bls_fp12.h"
+
 #include <string.h>
 
 #include "crypto/bls_field.h"
-#include "crypto/bls_fp12.h"
 
 /* FROB[k - 1][j - 1] = xi^(j (p^k - 1) / 6), Montgomery form. */
 static const zg_fp2_t FROB[3][5] = {
     /* p^ 1: xi^(j (p^k - 1) / 6), j = 1..5 */
     {
-        {{{0x07089552b319d465ull, 0xc6695f92b50a8313ull, 0x97e83cccd117228full, 0xa35baecab2dc29eeull, 0x1ce393ea5daace4dull, 0x08f2220fb0fb66ebull}}, {{0xb2f66aad4ce5d646ull, 0x5842a06bfc497cecull, 0xcf4895d42599d394ull, 0xc11b9cba40a8e8d0ull, 0x2e3813cbe5a0de89ull, 0x110eefda88847fafull}}},
-        {{{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}, {{0xcd03c9e48671f071ull, 0x5dab22461fcda5d2ull, 0x587042afd3851b95ull, 0x8eb60ebe01bacb9eull, 0x03f97d6e83d050d2ull, 0x18f0206554638741ull}}},
-        {{{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull, 0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}}, {{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull, 0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}}},
-        {{{0x890dc9e4867545c3ull, 0x2af322533285a5d5ull, 0x50880866309b7e2cull, 0xa20d1b8c7e881024ull, 0x14e4f04fe2db9068ull, 0x14e56d3f1564853aull}}, {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}},
-        {{{0x82d83cf50dbce43full, 0xa2813e53df9d018full, 0xc6f0caa53c65e181ull, 0x7525cf528d50fe95ull, 0x4a85ed50f4798a6bull, 0x171da0fd6cf8eebdull}}, {{0x3726c30af242c66cull, 0x7c2ac1aad1b6fe70ull, 0xa04007fbba4b14a2ull, 0xef517c3266341429ull, 0x0095ba654ed2226bull, 0x02e370eccc86f7ddull}}},
+        {{{0x07089552b319d465ull, 0xc6695f92b50a8313ull, 0x97e83cccd117228full, 0xa35baecab2dc29eeull,
+           0x1ce393ea5daace4dull, 0x08f2220fb0fb66ebull}},
+         {{0xb2f66aad4ce5d646ull, 0x5842a06bfc497cecull, 0xcf4895d42599d394ull, 0xc11b9cba40a8e8d0ull,
+           0x2e3813cbe5a0de89ull, 0x110eefda88847fafull}}},
+        {{{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}},
+         {{0xcd03c9e48671f071ull, 0x5dab22461fcda5d2ull, 0x587042afd3851b95ull, 0x8eb60ebe01bacb9eull,
+           0x03f97d6e83d050d2ull, 0x18f0206554638741ull}}},
+        {{{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull,
+           0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}},
+         {{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull,
+           0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}}},
+        {{{0x890dc9e4867545c3ull, 0x2af322533285a5d5ull, 0x50880866309b7e2cull, 0xa20d1b8c7e881024ull,
+           0x14e4f04fe2db9068ull, 0x14e56d3f1564853aull}},
+         {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}}},
+        {{{0x82d83cf50dbce43full, 0xa2813e53df9d018full, 0xc6f0caa53c65e181ull, 0x7525cf528d50fe95ull,
+           0x4a85ed50f4798a6bull, 0x171da0fd6cf8eebdull}},
+         {{0x3726c30af242c66cull, 0x7c2ac1aad1b6fe70ull, 0xa04007fbba4b14a2ull, 0xef517c3266341429ull,
+           0x0095ba654ed2226bull, 0x02e370eccc86f7ddull}}},
     },
     /* p^ 2: xi^(j (p^k - 1) / 6), j = 1..5 */
     {
-        {{{0xecfb361b798dba3aull, 0xc100ddb891865a2cull, 0x0ec08ff1232bda8eull, 0xd5c13cc6f1ca4721ull, 0x47222a47bf7b5c04ull, 0x0110f184e51c5f59ull}}, {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}},
-        {{{0x30f1361b798a64e8ull, 0xf3b8ddab7ece5a2aull, 0x16a8ca3ac61577f7ull, 0xc26a2ff874fd029bull, 0x3636b76660701c6eull, 0x051ba4ab241b6160ull}}, {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}},
-        {{{0x43f5fffffffcaaaeull, 0x32b7fff2ed47fffdull, 0x07e83a49a2e99d69ull, 0xeca8f3318332bb7aull, 0xef148d1ea0f4c069ull, 0x040ab3263eff0206ull}}, {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}},
-        {{{0xcd03c9e48671f071ull, 0x5dab22461fcda5d2ull, 0x587042afd3851b95ull, 0x8eb60ebe01bacb9eull, 0x03f97d6e83d050d2ull, 0x18f0206554638741ull}}, {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}},
-        {{{0x890dc9e4867545c3ull, 0x2af322533285a5d5ull, 0x50880866309b7e2cull, 0xa20d1b8c7e881024ull, 0x14e4f04fe2db9068ull, 0x14e56d3f1564853aull}}, {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}},
+        {{{0xecfb361b798dba3aull, 0xc100ddb891865a2cull, 0x0ec08ff1232bda8eull, 0xd5c13cc6f1ca4721ull,
+           0x47222a47bf7b5c04ull, 0x0110f184e51c5f59ull}},
+         {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}}},
+        {{{0x30f1361b798a64e8ull, 0xf3b8ddab7ece5a2aull, 0x16a8ca3ac61577f7ull, 0xc26a2ff874fd029bull,
+           0x3636b76660701c6eull, 0x051ba4ab241b6160ull}},
+         {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}}},
+        {{{0x43f5fffffffcaaaeull, 0x32b7fff2ed47fffdull, 0x07e83a49a2e99d69ull, 0xeca8f3318332bb7aull,
+           0xef148d1ea0f4c069ull, 0x040ab3263eff0206ull}},
+         {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}}},
+        {{{0xcd03c9e48671f071ull, 0x5dab22461fcda5d2ull, 0x587042afd3851b95ull, 0x8eb60ebe01bacb9eull,
+           0x03f97d6e83d050d2ull, 0x18f0206554638741ull}},
+         {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}}},
+        {{{0x890dc9e4867545c3ull, 0x2af322533285a5d5ull, 0x50880866309b7e2cull, 0xa20d1b8c7e881024ull,
+           0x14e4f04fe2db9068ull, 0x14e56d3f1564853aull}},
+         {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}}},
     },
     /* p^ 3: xi^(j (p^k - 1) / 6), j = 1..5 */
     {
-        {{{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull, 0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}}, {{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull, 0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}}},
-        {{{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}, {{0x760900000002fffdull, 0xebf4000bc40c0002ull, 0x5f48985753c758baull, 0x77ce585370525745ull, 0x5c071a97a256ec6dull, 0x15f65ec3fa80e493ull}}},
-        {{{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull, 0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}}, {{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull, 0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}}},
-        {{{0x43f5fffffffcaaaeull, 0x32b7fff2ed47fffdull, 0x07e83a49a2e99d69ull, 0xeca8f3318332bb7aull, 0xef148d1ea0f4c069ull, 0x040ab3263eff0206ull}}, {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull}}},
-        {{{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull, 0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}}, {{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull, 0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}}},
+        {{{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull,
+           0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}},
+         {{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull,
+           0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}}},
+        {{{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}},
+         {{0x760900000002fffdull, 0xebf4000bc40c0002ull, 0x5f48985753c758baull, 0x77ce585370525745ull,
+           0x5c071a97a256ec6dull, 0x15f65ec3fa80e493ull}}},
+        {{{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull,
+           0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}},
+         {{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull,
+           0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}}},
+        {{{0x43f5fffffffcaaaeull, 0x32b7fff2ed47fffdull, 0x07e83a49a2e99d69ull, 0xeca8f3318332bb7aull,
+           0xef148d1ea0f4c069ull, 0x040ab3263eff0206ull}},
+         {{0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000000ull,
+           0x0000000000000000ull, 0x0000000000000000ull}}},
+        {{{0x7bcfa7a25aa30fdaull, 0xdc17dec12a927e7cull, 0x2f088dd86b4ebef1ull, 0xd1ca2087da74d4a7ull,
+           0x2da2596696cebc1dull, 0x0e2b7eedbbfd87d2ull}},
+         {{0x3e2f585da55c9ad1ull, 0x4294213d86c18183ull, 0x382844c88b623732ull, 0x92ad2afd19103e18ull,
+           0x1d794e4fac7cf0b9ull, 0x0bd592fc7d825ec8ull}}},
     },
 };
 
@@ -319,17 +365,17 @@ void zg__fp12_cyclotomic_sqr(zg_fp12_t *r, const zg_fp12_t *a) {
    *   a^2 = (3 A^2 - 2 conj A) + (3 s C^2 + 2 conj B) w + (3 B^2 - 2 conj C) w^2,
    * where conj(x + y s) = x - y s. */
   zg_fp2_t t0, t1, t2, t3, t, z0, z1, z2, z3, z4, z5;
-  z0 = a->c0.c0; /* g0 */
-  z1 = a->c1.c1; /* g3 */
-  z2 = a->c1.c0; /* g1 */
-  z3 = a->c0.c2; /* g4 */
-  z4 = a->c0.c1; /* g2 */
-  z5 = a->c1.c2; /* g5 */
+  z0 = a->c0.c0;               /* g0 */
+  z1 = a->c1.c1;               /* g3 */
+  z2 = a->c1.c0;               /* g1 */
+  z3 = a->c0.c2;               /* g4 */
+  z4 = a->c0.c1;               /* g2 */
+  z5 = a->c1.c2;               /* g5 */
   fp4_sqr(&t0, &t1, &z0, &z1); /* A^2 */
   zg__fp2_sub(&t, &t0, &z0);   /* 3 t0 - 2 z0 */
   zg__fp2_dbl(&t, &t);
   zg__fp2_add(&z0, &t, &t0);
-  zg__fp2_add(&t, &t1, &z1);   /* 3 t1 + 2 z1 */
+  zg__fp2_add(&t, &t1, &z1); /* 3 t1 + 2 z1 */
   zg__fp2_dbl(&t, &t);
   zg__fp2_add(&z1, &t, &t1);
   fp4_sqr(&t0, &t1, &z2, &z3); /* B^2 */

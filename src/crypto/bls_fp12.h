@@ -50,9 +50,15 @@ void zg__fp12_cyclotomic_sqr(zg_fp12_t *r, const zg_fp12_t *a);
 void zg__fp12_cyclotomic_exp_x(zg_fp12_t *r, const zg_fp12_t *a);
 
 /* ---- Miller loop and final exponentiation (bls_pairing.c) ---- */
-typedef struct { zg_fp_t x, y; } zg__g1_aff_t;          /* affine G1 point */
-typedef struct { zg_fp2_t x, y; } zg__g2_aff_t;         /* affine G2 point */
-typedef struct { zg_fp2_t x, y, z; } zg__g2_proj_t;     /* homogeneous (x = X/Z, y = Y/Z) */
+typedef struct {
+  zg_fp_t x, y;
+} zg__g1_aff_t; /* affine G1 point */
+typedef struct {
+  zg_fp2_t x, y;
+} zg__g2_aff_t; /* affine G2 point */
+typedef struct {
+  zg_fp2_t x, y, z;
+} zg__g2_proj_t; /* homogeneous (x = X/Z, y = Y/Z) */
 /* One pair of a Miller loop: affine inputs and the running multiple T. */
 typedef struct {
   zg__g1_aff_t p;
