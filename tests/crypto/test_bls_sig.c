@@ -275,6 +275,20 @@ static void test_batch_verify(void) {
     CHECK(!ok);
     sig[k] = sig[j];
     sig[j] = keep;
+    /* A point X moved from one signature to another (the forged-set attack
+     * on unweighted batching): the plain sum still verifies, the batch must not. */
+    zg_bls_sig_t keep_k = sig[k], agg;
+    zg_g2_t x;
+    zg_g2_generator(&x);
+    zg_g2_add(&sig[j].p, &sig[j].p, &x);
+    zg_g2_sub(&sig[k].p, &sig[k].p, &x);
+    CHECK_OK(zg_bls_aggregate(&agg, sig, NBATCH));
+    CHECK_OK(zg_bls_aggregate_verify(&ok, pk, sl, NBATCH, &agg, scratch));
+    CHECK(ok); /* the aggregate cannot see the move */
+    CHECK_OK(zg_bls_batch_verify(&ok, pk, sl, sig, NBATCH, scratch));
+    CHECK(!ok);
+    sig[j] = keep;
+    sig[k] = keep_k;
   }
   CHECK_OK(zg_bls_batch_verify(&ok, pk, sl, sig, NBATCH, scratch));
   CHECK(ok);
