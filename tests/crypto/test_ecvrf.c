@@ -330,6 +330,47 @@ static void test_mixed_order_points(void) {
   zg_ecvrf_keypair_clear(&kp);
 }
 
+/* Random bytes as public key and proof: a documented code or a "no" verdict,
+ * never "valid"; the key and proof checks agree with validate_pk and
+ * proof_to_hash. */
+static void test_random_garbage(void) {
+  int codes[6] = {0};
+  for (long i = 0; i < zgt_iters(3000); i++) {
+    uint8_t pk[32], pi[80], beta[64];
+    zgt_rand_bytes(pk, 32);
+    zgt_rand_bytes(pi, 80);
+    if (zgt_rand_below(2)) pi[79] &= 0x0f; /* make s < L likely */
+    bool ok = true;
+    zg_ecvrf_suite_t suite = SUITES[i & 1];
+    zg_err_t e = zg_ecvrf_verify(&ok, beta, suite, pk, 32, pi, 80, (const uint8_t *)"g", 1);
+    CHECK(!ok);
+    zg_err_t ek = zg_ecvrf_validate_pk(pk, 32), ep = zg_ecvrf_proof_to_hash(beta, suite, pi, 80);
+    CHECK_EQ(e, ek != ZG_OK ? ek : ep);
+    switch (e) {
+      case ZG_OK:
+        codes[0]++;
+        break;
+      case ZG_ENONCANON:
+        codes[1]++;
+        break;
+      case ZG_ENOTONCURVE:
+        codes[2]++;
+        break;
+      case ZG_ESCALAR:
+        codes[3]++;
+        break;
+      case ZG_EBADKEY:
+        codes[4]++;
+        break;
+      default:
+        ZGT_FAIL("unexpected code %s", zg_errname(e));
+    }
+  }
+  printf("  random inputs: %d well-formed (rejected), %d not on curve, %d s >= L, %d non-canonical\n",
+         codes[0], codes[2], codes[3], codes[1]);
+  CHECK(codes[0] > 0 && codes[2] > 0 && codes[3] > 0);
+}
+
 /* ---- the field and hash-to-curve layer ---- */
 
 static void rand_fe(zg__fe_t *f) {
@@ -440,6 +481,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_malformed_encodings);
   ZGT_RUN(test_small_order_keys);
   ZGT_RUN(test_mixed_order_points);
+  ZGT_RUN(test_random_garbage);
   ZGT_RUN(test_field);
   ZGT_RUN(test_point_codec);
   ZGT_RUN(test_h2c_api);
