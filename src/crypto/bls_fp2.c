@@ -16,13 +16,16 @@ const zg_fp2_t zg__fp2_one = {{{0x760900000002fffdull, 0xebf4000bc40c0002ull, 0x
                                 0x77ce585370525745ull, 0x5c071a97a256ec6dull, 0x15f65ec3fa80e493ull}},
                               {{0, 0, 0, 0, 0, 0}}};
 
-/* (p - 3) / 4 and (p - 1) / 2, the exponents of the square root. */
+/* Exponents of the square roots in Fp: (p - 3) / 4 and (p + 1) / 4. */
 static const uint64_t P_MINUS_3_DIV_4[6] = {0xee7fbfffffffeaaaull, 0x07aaffffac54ffffull,
                                             0xd9cc34a83dac3d89ull, 0xd91dd2e13ce144afull,
                                             0x92c6e9ed90d2eb35ull, 0x0680447a8e5ff9a6ull};
-static const uint64_t P_MINUS_1_DIV_2[6] = {0xdcff7fffffffd555ull, 0x0f55ffff58a9ffffull,
-                                            0xb39869507b587b12ull, 0xb23ba5c279c2895full,
-                                            0x258dd3db21a5d66bull, 0x0d0088f51cbff34dull};
+static const uint64_t P_PLUS_1_DIV_4[6] = {0xee7fbfffffffeaabull, 0x07aaffffac54ffffull,
+                                           0xd9cc34a83dac3d89ull, 0xd91dd2e13ce144afull,
+                                           0x92c6e9ed90d2eb35ull, 0x0680447a8e5ff9a6ull};
+/* 1/2 in Montgomery form. */
+static const zg_fp_t INV2 = {{0x1804000000015554ull, 0x855000053ab00001ull, 0x633cb57c253c276full,
+                              0x6e22d1ec31ebb502ull, 0xd3916126f2d14ca2ull, 0x17fbb8571a006596ull}};
 
 void zg__fp2_add(zg_fp2_t *r, const zg_fp2_t *a, const zg_fp2_t *b) {
   zg__fp_add(&r->c0, &a->c0, &b->c0);
@@ -119,27 +122,38 @@ void zg__fp2_pow_pub(zg_fp2_t *r, const zg_fp2_t *a, const uint64_t e[6]) {
 }
 
 bool zg__fp2_sqrt(zg_fp2_t *r, const zg_fp2_t *a) {
-  /* Adj and Rodriguez-Henriquez, "Square root computation over even
-   * extension fields", algorithm 9 (q = p^2, p = 3 mod 4):
-   *   a1 = a^((p-3)/4), alpha = a1^2 a, x0 = a1 a;
-   *   alpha == -1: x = u x0;  otherwise x = (1 + alpha)^((p-1)/2) x0.
-   * Both branches are computed and the result picked by cmov. */
-  zg_fp2_t a1, alpha, x0, xi, b, chk, m1;
-  zg__fp2_pow_pub(&a1, a, P_MINUS_3_DIV_4);
-  zg__fp2_sqr(&alpha, &a1);
-  zg__fp2_mul(&alpha, &alpha, a);
-  zg__fp2_mul(&x0, &a1, a);
-  /* u * x0 = -x0.c1 + x0.c0 u */
-  zg__fp_neg(&xi.c0, &x0.c1);
-  xi.c1 = x0.c0;
-  zg__fp2_add(&b, &alpha, &zg__fp2_one);
-  zg__fp2_pow_pub(&b, &b, P_MINUS_1_DIV_2);
-  zg__fp2_mul(&b, &b, &x0);
-  zg__fp2_neg(&m1, &zg__fp2_one);
-  zg__fp2_cmov(&b, &xi, zg__fp2_eq(&alpha, &m1));
-  zg__fp2_sqr(&chk, &b);
-  *r = b;
-  return zg__fp2_eq(&chk, a);
+  /* The "complex" method with two Fp exponentiations (not two in Fp2).
+   * With N = a0^2 + a1^2 and l = sqrt(N), a root x0 + x1 u has
+   * x0^2 = d = (a0 + l)/2 or (a0 - l)/2, whichever is a square (their
+   * product -a1^2/4 is a non-square when a1 != 0), and x1 = a1 / (2 x0).
+   * With t = d^((p-3)/4):
+   *   d square:     x0 = t d,       x1 = a1 t / 2   (1/x0 = t);
+   *   d non-square: x0 = a1 t / 2,  x1 = -t d       (a root of the other d).
+   * d = 0 happens only when a1 = 0 and l = -a0; then d = a0 is used, and the
+   * same two cases give (sqrt(a0), 0) or (0, sqrt(-a0)). Both cases are
+   * computed and one is selected by cmov; the final check decides. */
+  zg_fp_t n, l, d, t, td, at, s, chk;
+  zg_fp2_t x, y, c;
+  zg__fp_sqr(&n, &a->c0);
+  zg__fp_sqr(&s, &a->c1);
+  zg__fp_add(&n, &n, &s);
+  zg__fp_pow_pub(&l, &n, P_PLUS_1_DIV_4);
+  zg__fp_add(&d, &a->c0, &l);
+  zg__fp_mul(&d, &d, &INV2);
+  zg__fp_cmov(&d, &a->c0, zg__fp_is_zero(&d));
+  zg__fp_pow_pub(&t, &d, P_MINUS_3_DIV_4);
+  zg__fp_mul(&td, &t, &d);
+  zg__fp_mul(&at, &t, &a->c1);
+  zg__fp_mul(&at, &at, &INV2);
+  x.c0 = td; /* d square */
+  x.c1 = at;
+  y.c0 = at; /* d non-square */
+  zg__fp_neg(&y.c1, &td);
+  zg__fp_sqr(&chk, &td);
+  zg__fp2_cmov(&x, &y, !zg__fp_eq(&chk, &d));
+  zg__fp2_sqr(&c, &x);
+  *r = x;
+  return zg__fp2_eq(&c, a);
 }
 
 bool zg__fp2_is_square(const zg_fp2_t *a) {
