@@ -1,0 +1,542 @@
+/*
+ * kzg_cells.c — EIP-7594 cells, FK20 cell proofs, the batched cell-proof
+ * verifier and recovery (zg/kzg_cells.h), byte-exact with consensus-specs
+ * fulu/polynomial-commitments-sampling.md.
+ *
+ * FK20 in brief (p = sum f_i X^i, cells of l = 64 points, k = 4096 / l = 64):
+ * the proof of the coset with shift h is [q(tau)] for q = p / (X^l - h^l),
+ * and [q(tau)] = sum_{u < k-1} t^u H_u with t = h^l and
+ *   H_u = sum_{c < l} sum_{j} f_{(j+u+1) l + c} [tau^(j l + c)].
+ * For each offset c that is a Toeplitz product, i.e. a circular convolution
+ * of size 2k = 128 of x_c = (f_c, f_{l+c}, ...) with the fixed column
+ * y_c[128 - d] = [tau^((d-1) l + c)] (d = 1..k-1). So: FFT each x_c (field),
+ * multiply pointwise by the precomputed FFT of y_c and sum over c (128 MSMs
+ * of 64 points), inverse FFT over G1, keep H_0..H_63, and evaluate
+ * H(T) = sum H_u T^u at t_i = h_i^64 = w128^rev7(i) with one more G1 FFT.
+ * The 1/128 of the inverse FFT is folded into the field side.
+ *
+ * Invariants: ctx->fk[w * 64 + c] = FFT_128(y_c)[w], normalized; inputs are
+ * checked before any arithmetic; outputs are zeroed on every failure.
+ */
+#include "zg/kzg_cells.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/bls_curve.h"
+#include "crypto/kzg_internal.h"
+#include "crypto/rs_internal.h"
+#include "zg/fft.h"
+#include "zg/hash.h"
+
+#define N_BLOB ZG_KZG_FIELD_ELEMENTS_PER_BLOB  /* 4096 */
+#define N_EXT ZG_KZG_FIELD_ELEMENTS_PER_EXT_BLOB /* 8192 */
+#define CELL ZG_KZG_FIELD_ELEMENTS_PER_CELL    /* 64 */
+#define NCELLS ZG_KZG_CELLS_PER_EXT_BLOB       /* 128 */
+#define FK_K (N_BLOB / CELL)                   /* 64 rows of the Toeplitz matrices */
+#define FK_M (2 * FK_K)                        /* 128: circulant size */
+
+static const char CELL_BATCH_DOMAIN[16] = {'R', 'C', 'K', 'Z', 'G', 'C', 'B', 'A',
+                                           'T', 'C', 'H', '_', '_', 'V', '1', '_'};
+
+struct zg_kzg_cells {
+  const zg_kzg_settings_t *s;
+  unsigned threads, max_threads; /* 1 <= threads <= max_threads (scratch is sized for max) */
+  size_t msm64;   /* zg_g1_msm_scratch_size(64) */
+  zg_g1_t *fk;    /* FK_M * CELL points: [w * CELL + c] */
+};
+
+static void fft_ok(zg_err_t e) { (void)e; } /* sizes here are valid by construction */
+
+/* ---------------- scratch ---------------- */
+
+typedef struct {
+  uint8_t *p;   /* NULL: only measuring */
+  size_t used;
+} bump_t;
+
+static void *bump(bump_t *b, size_t n) {
+  size_t off = b->used;
+  b->used += (n + 63) & ~(size_t)63;
+  return b->p ? b->p + off : NULL;
+}
+
+static bump_t bump_start(void *scratch) {
+  bump_t b = {NULL, 0};
+  if (scratch) {
+    uintptr_t a = (uintptr_t)scratch;
+    b.p = (uint8_t *)((a + 63) & ~(uintptr_t)63);
+  }
+  return b;
+}
+
+static unsigned nthreads(const zg_kzg_cells_t *ctx) { return ctx->threads ? ctx->threads : 1; }
+
+/* ---------------- G1 FFT (no 1/m scaling) ---------------- */
+
+typedef struct {
+  const zg_fft_domain_t *dom;
+  zg_g1_t *a;
+  size_t m, half;
+  bool inverse;
+} g1_layer_t;
+
+static void g1_layer(void *arg, size_t begin, size_t end, unsigned worker) {
+  (void)worker;
+  const g1_layer_t *L = arg;
+  size_t stride = L->dom->n / (L->half << 1);
+  zg_g1_t t, neg;
+  for (size_t b = begin; b < end; b++) {
+    size_t blk = (b / L->half) * (L->half << 1), j = b % L->half;
+    zg_g1_t *x = L->a + blk + j, *y = x + L->half;
+    size_t k = j * stride;
+    if (k == 0)
+      t = *y;
+    else
+      zg_g1_mul_var(&t, y, &L->dom->roots[L->inverse ? L->dom->n - k : k]);
+    zg_g1_neg(&neg, &t);
+    zg__g1_add_var(y, x, &neg);
+    zg__g1_add_var(x, x, &t);
+  }
+}
+
+/* a[i] <- sum_j a[j] w_m^(+-ij), natural order in and out; butterflies of a
+ * layer are split over threads. */
+static void g1_fft(const zg_fft_domain_t *dom, zg_g1_t *a, size_t m, bool inverse, unsigned threads) {
+  fft_ok(zg_bit_reversal_permute(a, m, sizeof *a));
+  g1_layer_t L = {dom, a, m, 1, inverse};
+  for (L.half = 1; L.half < m; L.half <<= 1) zg__par_for(L.half >= 4 ? threads : 1, m / 2, g1_layer, &L);
+}
+
+/* ---------------- context ---------------- */
+
+typedef struct {
+  zg_kzg_cells_t *ctx;
+  zg_g1_t *tmp; /* threads * FK_M */
+} fk_setup_t;
+
+static void fk_setup_cols(void *arg, size_t begin, size_t end, unsigned worker) {
+  fk_setup_t *S = arg;
+  const zg_kzg_settings_t *s = S->ctx->s;
+  zg_g1_t *y = S->tmp + (size_t)worker * FK_M;
+  for (size_t c = begin; c < end; c++) {
+    for (size_t i = 0; i < FK_M; i++) zg_g1_set_infinity(&y[i]);
+    for (size_t d = 1; d < FK_K; d++) y[FK_M - d] = s->g1_monomial[(d - 1) * CELL + c];
+    g1_fft(s->domain, y, FK_M, false, 1);
+    for (size_t w = 0; w < FK_M; w++) S->ctx->fk[w * CELL + c] = y[w];
+  }
+}
+
+zg_err_t zg_kzg_cells_create(zg_kzg_cells_t **out, const zg_kzg_settings_t *s, const zg_kzg_cells_opts_t *opts) {
+  if (!out) return ZG_EINVAL;
+  *out = NULL;
+  if (!s || !s->g1_monomial || !s->g2_monomial || !s->domain || s->domain->n < N_EXT) return ZG_EINVAL;
+  zg_kzg_cells_t *ctx = calloc(1, sizeof *ctx);
+  if (!ctx) return ZG_ENOMEM;
+  ctx->s = s;
+  ctx->max_threads = 64;
+  zg_kzg_cells_set_threads(ctx, opts ? opts->threads : 0);
+  ctx->max_threads = ctx->threads;
+  ctx->msm64 = zg_g1_msm_scratch_size(CELL);
+  ctx->fk = malloc((size_t)FK_M * CELL * sizeof *ctx->fk);
+  fk_setup_t S = {ctx, malloc((size_t)nthreads(ctx) * FK_M * sizeof(zg_g1_t))};
+  if (!ctx->fk || !S.tmp) {
+    free(S.tmp);
+    zg_kzg_cells_destroy(ctx);
+    return ZG_ENOMEM;
+  }
+  zg__par_for(nthreads(ctx), CELL, fk_setup_cols, &S);
+  free(S.tmp);
+  zg_g1_normalize_batch(ctx->fk, (size_t)FK_M * CELL);
+  *out = ctx;
+  return ZG_OK;
+}
+
+void zg_kzg_cells_destroy(zg_kzg_cells_t *ctx) {
+  if (!ctx) return;
+  free(ctx->fk);
+  free(ctx);
+}
+
+void zg_kzg_cells_set_threads(zg_kzg_cells_t *ctx, unsigned threads) {
+  if (ctx) ctx->threads = threads > ctx->max_threads ? ctx->max_threads : (threads ? threads : 1);
+}
+
+/* ---------------- scratch layouts ---------------- */
+
+typedef struct {
+  zg_fr_t *scal; /* FK_M * CELL */
+  zg_g1_t *h;    /* FK_M */
+  uint8_t *msm;  /* threads * msm64 */
+} fk_scratch_t;
+
+static void fk_layout(const zg_kzg_cells_t *ctx, bump_t *b, fk_scratch_t *f) {
+  f->scal = bump(b, (size_t)FK_M * CELL * sizeof(zg_fr_t));
+  f->h = bump(b, FK_M * sizeof(zg_g1_t));
+  f->msm = bump(b, ctx->max_threads * ctx->msm64);
+}
+
+typedef struct {
+  zg_fr_t *io, *tmp, *blk;
+  fk_scratch_t fk;
+} rec_scratch_t;
+
+static void rec_layout(const zg_kzg_cells_t *ctx, bump_t *b, rec_scratch_t *r) {
+  r->io = bump(b, N_EXT * sizeof(zg_fr_t));
+  r->tmp = bump(b, zg__rs_recover_tmp_elems(N_EXT) * sizeof(zg_fr_t));
+  r->blk = bump(b, N_BLOB * sizeof(zg_fr_t));
+  fk_layout(ctx, b, &r->fk);
+}
+
+typedef struct {
+  size_t *order;    /* n: indices sorted by commitment bytes */
+  size_t *uid;      /* n: unique-commitment id of each cell */
+  zg_slice_t *uniq; /* n: the deduplicated commitments, first-seen order */
+  zg_fr_t *rpow;    /* n */
+  zg_fr_t *sc;      /* 2n + 64 */
+  zg_g1_t *pts;     /* 2n + 64 */
+  zg_fr_t *agg;     /* NCELLS * CELL */
+  zg_fr_t *sum;     /* CELL */
+  uint8_t *msm;     /* msm scratch of 2n + 64 */
+  uint8_t *pair;    /* pairing scratch of 2 */
+} ver_scratch_t;
+
+static void ver_layout(bump_t *b, size_t n, ver_scratch_t *v) {
+  v->order = bump(b, n * sizeof(size_t));
+  v->uid = bump(b, n * sizeof(size_t));
+  v->uniq = bump(b, n * sizeof(zg_slice_t));
+  v->rpow = bump(b, n * sizeof(zg_fr_t));
+  v->sc = bump(b, (2 * n + CELL) * sizeof(zg_fr_t));
+  v->pts = bump(b, (2 * n + CELL) * sizeof(zg_g1_t));
+  v->agg = bump(b, (size_t)NCELLS * CELL * sizeof(zg_fr_t));
+  v->sum = bump(b, CELL * sizeof(zg_fr_t));
+  v->msm = bump(b, zg_g1_msm_scratch_size(2 * n + CELL));
+  v->pair = bump(b, zg_multi_pairing_scratch_size(2));
+}
+
+size_t zg_kzg_cells_scratch_size(const zg_kzg_cells_t *ctx, size_t max_cells) {
+  if (!ctx) return 0;
+  if (max_cells < NCELLS) max_cells = NCELLS;
+  bump_t b1 = {NULL, 0}, b2 = {NULL, 0};
+  rec_scratch_t r;
+  ver_scratch_t v;
+  rec_layout(ctx, &b1, &r);
+  ver_layout(&b2, max_cells, &v);
+  return (b1.used > b2.used ? b1.used : b2.used) + 64;
+}
+
+/* ---------------- helpers ---------------- */
+
+/* Parses n big-endian field elements; ZG_EFIELD when one is >= r. */
+static zg_err_t parse_elems(zg_fr_t *out, const uint8_t *in, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (zg_fr_from_be32(&out[i], in + 32 * i) != ZG_OK) return ZG_EFIELD;
+  return ZG_OK;
+}
+
+/* Checks n big-endian field elements without keeping them. */
+static zg_err_t check_elems(const uint8_t *in, size_t n) {
+  zg_fr_t t;
+  for (size_t i = 0; i < n; i++)
+    if (zg_fr_from_be32(&t, in + 32 * i) != ZG_OK) return ZG_EFIELD;
+  return ZG_OK;
+}
+
+static void write_elems(uint8_t *out, const zg_fr_t *a, size_t n) {
+  for (size_t i = 0; i < n; i++) zg_fr_to_be32(out + 32 * i, &a[i]);
+}
+
+/* ---------------- FK20 ---------------- */
+
+typedef struct {
+  const zg_kzg_cells_t *ctx;
+  fk_scratch_t *f;
+} fk_job_t;
+
+static void fk_msms(void *arg, size_t begin, size_t end, unsigned worker) {
+  fk_job_t *J = arg;
+  void *scr = J->f->msm + (size_t)worker * J->ctx->msm64;
+  for (size_t w = begin; w < end; w++)
+    zg_g1_msm_var(&J->f->h[w], J->ctx->fk + w * CELL, J->f->scal + w * CELL, CELL, scr);
+}
+
+/* The 128 cell proofs of the polynomial with the 4096 coefficients f. */
+static void fk20_proofs(const zg_kzg_cells_t *ctx, uint8_t *proofs, const zg_fr_t *f, fk_scratch_t *fs) {
+  const zg_fft_domain_t *dom = ctx->s->domain;
+  zg_fr_t x[FK_M], inv_m;
+  zg_fr_from_u64(&inv_m, FK_M);
+  zg_fr_inv(&inv_m, &inv_m);
+  for (size_t c = 0; c < CELL; c++) {
+    for (size_t i = 0; i < FK_K; i++) x[i] = f[i * CELL + c];
+    memset(x + FK_K, 0, (FK_M - FK_K) * sizeof *x);
+    fft_ok(zg_fft_fr(dom, x, FK_M));
+    for (size_t w = 0; w < FK_M; w++) zg_fr_mul(&fs->scal[w * CELL + c], &x[w], &inv_m);
+  }
+  fk_job_t J = {ctx, fs};
+  zg__par_for(nthreads(ctx), FK_M, fk_msms, &J);
+  g1_fft(dom, fs->h, FK_M, true, nthreads(ctx));
+  for (size_t u = FK_K; u < FK_M; u++) zg_g1_set_infinity(&fs->h[u]);
+  g1_fft(dom, fs->h, FK_M, false, nthreads(ctx));
+  zg_g1_normalize_batch(fs->h, FK_M);
+  for (size_t i = 0; i < NCELLS; i++) zg_g1_serialize(proofs + 48 * i, &fs->h[zg_reverse_bits((uint32_t)i, 7)]);
+}
+
+/* Cells 0..127 of the polynomial with coefficients f (4096). blk: 4096. */
+static void cells_from_coeffs(const zg_kzg_cells_t *ctx, uint8_t *cells, const zg_fr_t *f, zg_fr_t *blk,
+                              bool skip_block0) {
+  for (size_t b = skip_block0 ? 1 : 0; b < N_EXT / N_BLOB; b++) {
+    zg__rs_eval_block(ctx->s->domain, N_EXT, b, f, blk);
+    write_elems(cells + b * N_BLOB * 32, blk, N_BLOB);
+  }
+}
+
+/* ---------------- compute ---------------- */
+
+zg_err_t zg_kzg_compute_cells_and_proofs(const zg_kzg_cells_t *ctx, uint8_t *cells, uint8_t *proofs,
+                                         const uint8_t *blob, size_t blob_len, void *scratch) {
+  if (cells) memset(cells, 0, ZG_KZG_BYTES_PER_EXT_BLOB);
+  if (proofs) memset(proofs, 0, ZG_KZG_BYTES_PER_CELL_PROOFS);
+  if (!ctx || !blob || !scratch || (!cells && !proofs)) return ZG_EINVAL;
+  if (blob_len != ZG_KZG_BYTES_PER_BLOB) return ZG_EBADLEN;
+  bump_t b = bump_start(scratch);
+  rec_scratch_t r;
+  rec_layout(ctx, &b, &r);
+  zg_err_t err = parse_elems(r.io, blob, N_BLOB);
+  if (err != ZG_OK) return err;
+  zg__rs_evals_to_coeffs(ctx->s->domain, r.io);
+  if (cells) {
+    memcpy(cells, blob, ZG_KZG_BYTES_PER_BLOB); /* block 0 is the blob itself */
+    cells_from_coeffs(ctx, cells, r.io, r.blk, true);
+  }
+  if (proofs) fk20_proofs(ctx, proofs, r.io, &r.fk);
+  return ZG_OK;
+}
+
+zg_err_t zg_kzg_compute_cells(const zg_kzg_cells_t *ctx, uint8_t *cells, const uint8_t *blob, size_t blob_len,
+                              void *scratch) {
+  if (!cells) return ZG_EINVAL;
+  return zg_kzg_compute_cells_and_proofs(ctx, cells, NULL, blob, blob_len, scratch);
+}
+
+/* ---------------- recovery ---------------- */
+
+zg_err_t zg_kzg_recover_cells_and_proofs(const zg_kzg_cells_t *ctx, uint8_t *cells_out, uint8_t *proofs_out,
+                                         const uint64_t *cell_indices, size_t n_indices, const zg_slice_t *cells,
+                                         size_t n_cells, void *scratch) {
+  if (cells_out) memset(cells_out, 0, ZG_KZG_BYTES_PER_EXT_BLOB);
+  if (proofs_out) memset(proofs_out, 0, ZG_KZG_BYTES_PER_CELL_PROOFS);
+  if (!ctx || !scratch || (!cells_out && !proofs_out)) return ZG_EINVAL;
+  if (n_indices != n_cells) return ZG_EINVAL;
+  if (n_cells && (!cell_indices || !cells)) return ZG_EINVAL;
+  bool present[NCELLS] = {false};
+  for (size_t k = 0; k < n_cells; k++)
+    if (cell_indices[k] >= NCELLS) return ZG_ERANGE;
+  for (size_t k = 0; k < n_cells; k++) {
+    if (present[cell_indices[k]]) return ZG_EDUPLICATE;
+    present[cell_indices[k]] = true;
+  }
+  for (size_t k = 1; k < n_cells; k++)
+    if (cell_indices[k] < cell_indices[k - 1]) return ZG_ENONCANON;
+  if (n_cells < NCELLS / 2) return ZG_ETOOFEW;
+  for (size_t k = 0; k < n_cells; k++)
+    if (cells[k].len != ZG_KZG_BYTES_PER_CELL || !cells[k].ptr) return ZG_EBADLEN;
+  bump_t b = bump_start(scratch);
+  rec_scratch_t r;
+  rec_layout(ctx, &b, &r);
+  memset(r.io, 0, N_EXT * sizeof *r.io);
+  for (size_t k = 0; k < n_cells; k++) {
+    zg_err_t err = parse_elems(r.io + cell_indices[k] * CELL, cells[k].ptr, CELL);
+    if (err != ZG_OK) return err;
+  }
+  zg__rs_recover_coeffs(ctx->s->domain, N_EXT, r.io, present, r.tmp);
+  if (cells_out) cells_from_coeffs(ctx, cells_out, r.io, r.blk, false);
+  if (proofs_out) fk20_proofs(ctx, proofs_out, r.io, &r.fk);
+  return ZG_OK;
+}
+
+zg_err_t zg_kzg_recover_cells(const zg_kzg_cells_t *ctx, uint8_t *cells_out, const uint64_t *cell_indices,
+                              size_t n_indices, const zg_slice_t *cells, size_t n_cells, void *scratch) {
+  if (!cells_out) return ZG_EINVAL;
+  return zg_kzg_recover_cells_and_proofs(ctx, cells_out, NULL, cell_indices, n_indices, cells, n_cells, scratch);
+}
+
+/* ---------------- verification ---------------- */
+
+static void hash_u64(zg_sha256_ctx_t *h, uint64_t v) {
+  uint8_t b[8];
+  for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (56 - 8 * i));
+  zg_sha256_update(h, b, 8);
+}
+
+/* The Fiat–Shamir challenge over inputs already checked for length,
+ * range and (cells) canonical elements. */
+static void batch_challenge(zg_fr_t *r, const zg_slice_t *commitments, size_t n_commitments,
+                            const size_t *commitment_idx_sz, const uint64_t *commitment_idx_u64,
+                            const uint64_t *cell_indices, const zg_slice_t *cells, const zg_slice_t *proofs,
+                            size_t n) {
+  zg_sha256_ctx_t h;
+  uint8_t d[32];
+  zg_sha256_init(&h);
+  zg_sha256_update(&h, CELL_BATCH_DOMAIN, sizeof CELL_BATCH_DOMAIN);
+  hash_u64(&h, N_BLOB);
+  hash_u64(&h, CELL);
+  hash_u64(&h, n_commitments);
+  hash_u64(&h, n);
+  for (size_t i = 0; i < n_commitments; i++) zg_sha256_update(&h, commitments[i].ptr, 48);
+  for (size_t k = 0; k < n; k++) {
+    hash_u64(&h, commitment_idx_sz ? (uint64_t)commitment_idx_sz[k] : commitment_idx_u64[k]);
+    hash_u64(&h, cell_indices[k]);
+    zg_sha256_update(&h, cells[k].ptr, ZG_KZG_BYTES_PER_CELL);
+    zg_sha256_update(&h, proofs[k].ptr, 48);
+  }
+  zg_sha256_final(&h, d);
+  zg_fr_from_be_reduce(r, d, 32);
+}
+
+zg_err_t zg_kzg_compute_cell_batch_challenge(uint8_t challenge[32], const zg_slice_t *commitments,
+                                             size_t n_commitments, const uint64_t *commitment_indices,
+                                             const uint64_t *cell_indices, const zg_slice_t *coset_evals,
+                                             const zg_slice_t *proofs, size_t n) {
+  if (!challenge) return ZG_EINVAL;
+  memset(challenge, 0, 32);
+  if ((n_commitments && !commitments) || (n && (!commitment_indices || !cell_indices || !coset_evals || !proofs)))
+    return ZG_EINVAL;
+  for (size_t i = 0; i < n_commitments; i++)
+    if (commitments[i].len != 48 || !commitments[i].ptr) return ZG_EBADLEN;
+  for (size_t k = 0; k < n; k++) {
+    if (commitment_indices[k] >= n_commitments || cell_indices[k] >= NCELLS) return ZG_ERANGE;
+    if (coset_evals[k].len != ZG_KZG_BYTES_PER_CELL || !coset_evals[k].ptr) return ZG_EBADLEN;
+    if (proofs[k].len != 48 || !proofs[k].ptr) return ZG_EBADLEN;
+    ZG_TRY(check_elems(coset_evals[k].ptr, CELL));
+  }
+  zg_fr_t r;
+  batch_challenge(&r, commitments, n_commitments, NULL, commitment_indices, cell_indices, coset_evals, proofs, n);
+  zg_fr_to_be32(challenge, &r);
+  return ZG_OK;
+}
+
+static int cmp_commit(const void *a, const void *b) {
+  const zg_slice_t *x = a, *y = b;
+  int c = memcmp(x->ptr, y->ptr, 48);
+  if (c) return c;
+  return x->len < y->len ? -1 : x->len > y->len; /* len holds the original index here */
+}
+
+/* uid[k] = index of commitment k among the distinct ones, numbered in order
+ * of first appearance; uniq[] receives them. Returns their number. */
+static size_t dedup_commitments(const zg_slice_t *commitments, size_t n, size_t *uid, zg_slice_t *uniq,
+                                size_t *first) {
+  /* Sort (ptr, original index) pairs, kept in uniq[] as scratch. */
+  for (size_t k = 0; k < n; k++) uniq[k] = zg_slice(commitments[k].ptr, k);
+  qsort(uniq, n, sizeof *uniq, cmp_commit);
+  for (size_t g = 0; g < n;) {
+    size_t e = g + 1;
+    while (e < n && memcmp(uniq[e].ptr, uniq[g].ptr, 48) == 0) e++;
+    for (size_t t = g; t < e; t++) first[uniq[t].len] = uniq[g].len; /* smallest index of the group */
+    g = e;
+  }
+  size_t u = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (first[k] == k) {
+      uid[k] = u;
+      uniq[u++] = zg_slice(commitments[k].ptr, 48);
+    } else {
+      uid[k] = uid[first[k]];
+    }
+  }
+  return u;
+}
+
+zg_err_t zg_kzg_verify_cell_proof_batch(const zg_kzg_cells_t *ctx, bool *ok, const zg_slice_t *commitments,
+                                        size_t n_commitments, const uint64_t *cell_indices, size_t n_indices,
+                                        const zg_slice_t *cells, size_t n_cells, const zg_slice_t *proofs,
+                                        size_t n_proofs, void *scratch) {
+  if (!ok) return ZG_EINVAL;
+  *ok = false;
+  if (!ctx || !scratch) return ZG_EINVAL;
+  if (n_commitments != n_indices || n_indices != n_cells || n_cells != n_proofs) return ZG_EINVAL;
+  size_t n = n_cells;
+  if (n && (!commitments || !cell_indices || !cells || !proofs)) return ZG_EINVAL;
+  for (size_t k = 0; k < n; k++) {
+    if (commitments[k].len != 48 || !commitments[k].ptr) return ZG_EBADLEN;
+    if (cell_indices[k] >= NCELLS) return ZG_ERANGE;
+    if (cells[k].len != ZG_KZG_BYTES_PER_CELL || !cells[k].ptr) return ZG_EBADLEN;
+    if (proofs[k].len != 48 || !proofs[k].ptr) return ZG_EBADLEN;
+  }
+  if (n == 0) {
+    *ok = true;
+    return ZG_OK;
+  }
+  const zg_kzg_settings_t *s = ctx->s;
+  bump_t b = bump_start(scratch);
+  ver_scratch_t v;
+  ver_layout(&b, n, &v);
+
+  /* Parse: distinct commitments, proofs, cells (values checked only). */
+  size_t u = dedup_commitments(commitments, n, v.uid, v.uniq, v.order);
+  zg_g1_t *pc = v.pts, *pm = v.pts + u, *pp = v.pts + u + CELL;
+  zg_fr_t *sc = v.sc, *sm = v.sc + u, *sp = v.sc + u + CELL;
+  for (size_t i = 0; i < u; i++) ZG_TRY(zg_g1_deserialize(&pc[i], v.uniq[i].ptr, 48));
+  for (size_t k = 0; k < n; k++) {
+    ZG_TRY(zg_g1_deserialize(&pp[k], proofs[k].ptr, 48));
+    ZG_TRY(check_elems(cells[k].ptr, CELL));
+  }
+  for (size_t i = 0; i < CELL; i++) pm[i] = s->g1_monomial[i];
+
+  /* r and its powers. */
+  zg_fr_t r;
+  batch_challenge(&r, v.uniq, u, v.uid, NULL, cell_indices, cells, proofs, n);
+  zg_fr_set_one(&v.rpow[0]);
+  for (size_t k = 1; k < n; k++) zg_fr_mul(&v.rpow[k], &v.rpow[k - 1], &r);
+
+  /* Weights of the commitments (RLC) and of the proofs in RLP:
+   * r^k * h_k^64 with h_k^64 = w128^rev7(i). Sum of r^k * cell evals per
+   * cell index, for RLI. */
+  bool used[NCELLS] = {false};
+  for (size_t i = 0; i < u; i++) zg_fr_set_zero(&sc[i]);
+  memset(v.agg, 0, (size_t)NCELLS * CELL * sizeof *v.agg);
+  for (size_t k = 0; k < n; k++) {
+    size_t ci = (size_t)cell_indices[k];
+    zg_fr_add(&sc[v.uid[k]], &sc[v.uid[k]], &v.rpow[k]);
+    const zg_fr_t *h64 = &s->domain->roots[(N_EXT / NCELLS) * zg_reverse_bits((uint32_t)ci, 7)];
+    zg_fr_mul(&sp[k], &v.rpow[k], h64);
+    used[ci] = true;
+    zg_fr_t y;
+    for (size_t j = 0; j < CELL; j++) {
+      fft_ok(zg_fr_from_be32(&y, cells[k].ptr + 32 * j));
+      zg_fr_mul(&y, &y, &v.rpow[k]);
+      zg_fr_add(&v.agg[ci * CELL + j], &v.agg[ci * CELL + j], &y);
+    }
+  }
+  /* RLI: the aggregated interpolation polynomial. Cell i holds values at
+   * h_i * w64^rev6(j); the inverse FFT of the naturally ordered values gives
+   * the coefficients of I(h_i X), so coefficient m is divided by h_i^m. */
+  memset(v.sum, 0, CELL * sizeof *v.sum);
+  for (size_t i = 0; i < NCELLS; i++) {
+    if (!used[i]) continue;
+    zg_fr_t t[CELL];
+    for (size_t j = 0; j < CELL; j++) t[j] = v.agg[i * CELL + zg_reverse_bits((uint32_t)j, 6)];
+    fft_ok(zg_ifft_fr(s->domain, t, CELL));
+    const zg_fr_t *hinv = &s->domain->roots[N_EXT - zg_reverse_bits((uint32_t)i, 7)];
+    zg_fr_t p;
+    zg_fr_set_one(&p);
+    for (size_t m = 0; m < CELL; m++) {
+      zg_fr_t c;
+      zg_fr_mul(&c, &t[m], &p);
+      zg_fr_add(&v.sum[m], &v.sum[m], &c);
+      zg_fr_mul(&p, &p, hinv);
+    }
+  }
+  for (size_t m = 0; m < CELL; m++) zg_fr_neg(&sm[m], &v.sum[m]);
+
+  /* RL = RLC - RLI + RLP in one MSM; LL = sum r^k proofs[k]. */
+  zg_g1_t g1s[2];
+  zg_g2_t g2s[2];
+  zg_g1_msm_var(&g1s[1], v.pts, v.sc, u + CELL + n, v.msm);
+  zg_g1_neg(&g1s[1], &g1s[1]);
+  zg_g1_msm_var(&g1s[0], pp, v.rpow, n, v.msm);
+  g2s[0] = s->g2_monomial[CELL];
+  g2s[1] = s->g2_monomial[0];
+  *ok = zg_pairing_check(g1s, g2s, 2, v.pair);
+  return ZG_OK;
+}
