@@ -16,6 +16,7 @@ int zg__cli_version(int argc, char **argv);
 int zg__cli_selftest(int argc, char **argv);
 int zg__cli_bench(int argc, char **argv);
 int zg__cli_vectors(int argc, char **argv);
+int zg__cli_root(int argc, char **argv); /* cli_storage.c */
 
 /* Prints the program's usage to f. */
 void zg__cli_usage(FILE *f);

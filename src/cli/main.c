@@ -21,6 +21,7 @@ static const verb_t g_verbs[] = {
     {"selftest", zg__cli_selftest, "[SECTION]", "exercise every capability and print what was done, with figures"},
     {"bench", zg__cli_bench, "[--list] [--ms N] [FILTER]", "run the benchmarks whose name contains FILTER"},
     {"vectors", zg__cli_vectors, "[--setup FILE] DIR", "run every known public test-vector file under DIR"},
+    {"root", zg__cli_root, "[--json] [--proof SEG] FILE", "print a file's 0G storage root (or a segment proof)"},
 };
 #define NVERBS (sizeof g_verbs / sizeof g_verbs[0])
 
