@@ -4,7 +4,7 @@
 //
 // Not part of the build and not a dependency of zg. To run it:
 //   mkdir -p /tmp/blstcmp && cd /tmp/blstcmp && npm install @chainsafe/blst
-//   NODE_PATH=/tmp/blstcmp/node_modules node /path/to/zg/bench/blst_compare.js [min_ms]
+//   NODE_PATH=/tmp/blstcmp/node_modules node /path/to/zg/bench/blst_compare.js [min_ms] [--cpu]
 // and compare with
 //   build/zg bench bls_
 // Each line: name, ops, ns/op (same shape as `zg bench`). The binding has no
@@ -15,17 +15,28 @@
 const crypto = require('crypto');
 const blst = require('@chainsafe/blst');
 
-const minMs = Number(process.argv[2] || 1000);
+// Arguments: [min_ms] [--cpu]. With --cpu the time per op is process CPU
+// time (user + system) instead of wall-clock time, which is steadier on a
+// shared, loaded machine.
+const args = process.argv.slice(2);
+const useCpu = args.includes('--cpu');
+const minMs = Number(args.find((a) => !a.startsWith('--')) || 1000);
+
+function nowNs() {
+  if (!useCpu) return process.hrtime.bigint();
+  const u = process.cpuUsage();
+  return BigInt(u.user + u.system) * 1000n;
+}
 
 function bench(name, fn) {
   for (let i = 0; i < 3; i++) fn(); // warm up
   let ops = 0;
-  const start = process.hrtime.bigint();
+  const start = nowNs();
   let elapsed = 0n;
   while (elapsed < BigInt(minMs) * 1000000n) {
     fn();
     ops++;
-    elapsed = process.hrtime.bigint() - start;
+    elapsed = nowNs() - start;
   }
   const nsPerOp = Number(elapsed) / ops;
   console.log(`${name.padEnd(32)} ${String(ops).padStart(8)} ops ${nsPerOp.toFixed(0).padStart(12)} ns/op`);

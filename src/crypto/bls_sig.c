@@ -295,7 +295,16 @@ size_t zg_bls_aggregate_verify_scratch_size(size_t n) {
   return pairs + mp;
 }
 
-size_t zg_bls_batch_verify_scratch_size(size_t n) { return zg_bls_aggregate_verify_scratch_size(n); }
+/* Batch scratch: the n + 1 pairs, the n coefficients, a copy of the n
+ * signature points, then one region used first by the G2 MSM (sum c_i sig_i)
+ * and then by the multi-pairing. */
+size_t zg_bls_batch_verify_scratch_size(size_t n) {
+  size_t base = zg_bls_aggregate_verify_scratch_size(n);
+  if (base == SIZE_MAX || n >= SIZE_MAX / 4 / (sizeof(zg_fr_t) + sizeof(zg_g2_t))) return SIZE_MAX;
+  size_t msm = zg_g2_msm_scratch_size(n), mp = zg_multi_pairing_scratch_size(n + 1);
+  size_t extra = n * (sizeof(zg_fr_t) + sizeof(zg_g2_t)) + (msm > mp ? msm - mp : 0);
+  return extra > SIZE_MAX - base ? SIZE_MAX : base + extra;
+}
 
 zg_err_t zg_bls_aggregate_verify(bool *ok, const zg_bls_pk_t *pks, const zg_slice_t *msgs, size_t n,
                                  const zg_bls_sig_t *sig, void *scratch) {
@@ -325,22 +334,21 @@ zg_err_t zg_bls_batch_verify(bool *ok, const zg_bls_pk_t *pks, const zg_slice_t 
   if (!pks || !msgs || !sigs || !scratch) return ZG_EINVAL;
   zg_g1_t *ps = (zg_g1_t *)scratch;
   zg_g2_t *qs = (zg_g2_t *)(ps + n + 1);
-  void *mp = qs + n + 1;
-  zg_g2_t acc;
-  zg_g2_set_infinity(&acc);
+  zg_g2_t *sp = qs + n + 1;
+  zg_fr_t *cs = (zg_fr_t *)(sp + n);
+  void *work = cs + n; /* the MSM's scratch, then the pairing's */
   for (size_t i = 0; i < n; i++) {
     uint64_t c;
-    zg_g2_t t;
     if (!msgs[i].ptr && msgs[i].len) return ZG_EINVAL;
-    ZG_TRY(zg_random_bytes(&c, sizeof c) == ZG_OK ? ZG_OK : ZG_ERANDOM);
+    if (zg_random_bytes(&c, sizeof c) != ZG_OK) return ZG_ERANDOM;
     if (c == 0) c = 1; /* a zero coefficient would drop the triple */
+    zg_fr_from_u64(&cs[i], c);
+    sp[i] = sigs[i].p;
     zg__g1_mul_u64_var(&ps[i], &pks[i].p, c);
-    zg__g2_mul_u64_var(&t, &sigs[i].p, c);
-    zg_g2_add(&acc, &acc, &t);
     ZG_TRY(zg_bls_hash_to_g2(&qs[i], msgs[i].ptr, msgs[i].len, DST_SIG, DST_SIG_LEN));
   }
+  zg_g2_msm_var(&qs[n], sp, cs, n, work);
   neg_generator(&ps[n]);
-  qs[n] = acc;
-  *ok = zg_pairing_check(ps, qs, n + 1, mp);
+  *ok = zg_pairing_check(ps, qs, n + 1, work);
   return ZG_OK;
 }
