@@ -7,9 +7,8 @@
  *
  * The EIP-7594 kinds (compute_cells, compute_cells_and_kzg_proofs,
  * recover_cells_and_kzg_proofs, verify_cell_kzg_proof_batch,
- * compute_verify_cell_kzg_proof_batch_challenge) are recognised but answer
- * ZG_KZG_CASE_UNSUPPORTED here: the cell API is added by the cells/DA
- * engineer, who wires those kinds in this file.
+ * compute_verify_cell_kzg_proof_batch_challenge) are run by
+ * kzg_cells_case.c (zg__kzg_cells_case_run).
  */
 #include "cli/kzg_case.h"
 
@@ -18,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/kzg_cells_case.h"
 #include "zg/bytes.h"
 
 static const char *const KINDS_4844[] = {"blob_to_kzg_commitment", "compute_kzg_proof", "compute_blob_kzg_proof",
@@ -38,6 +38,7 @@ bool zg__kzg_case_kind_known(const char *kind) {
 }
 
 bool zg__kzg_case_kind_runs(const char *kind) {
+  if (zg__kzg_cells_case_kind(kind)) return true;
   for (size_t i = 0; i < COUNT(KINDS_4844); i++)
     if (strcmp(kind, KINDS_4844[i]) == 0) return true;
   return false;
@@ -212,6 +213,7 @@ zg_kzg_case_result_t zg__kzg_case_run(const zg_kzg_settings_t *s, const char *ki
                                       char *why, size_t whylen) {
   if (why && whylen) why[0] = 0;
   if (!zg__kzg_case_kind_runs(kind)) return ZG_KZG_CASE_UNSUPPORTED;
+  if (zg__kzg_cells_case_kind(kind)) return zg__kzg_cells_case_run(s, kind, doc, why, whylen);
   const zg_yaml_node_t *input = zg__yaml_get(doc, "input"), *want = zg__yaml_get(doc, "output");
   if (!input || input->type != ZG_YAML_MAP || !want)
     return failf(why, whylen, "the case needs an 'input' mapping and an 'output'");
