@@ -12,9 +12,10 @@
  * RFC test vectors (u, Q0, Q1, P) can be checked.
  *
  * Messages and DSTs are borrowed for the call only. A DST longer than 255
- * bytes is hashed as the RFC says. Everything here is constant time in the
- * field values (the maps use cmov, never a branch on a field element); the
- * cofactor clearing works on the public scalar h_eff.
+ * bytes is hashed as the RFC says. hash_to_field and the maps are constant
+ * time in their inputs (cmov, never a branch on a field element; checked by
+ * tests/crypto/ctime_bls.c). Cofactor clearing, and so hash/encode_to_curve,
+ * use variable-time group arithmetic: meant for public messages, as in BLS.
  */
 #ifndef ZG_BLS_H2C_H
 #define ZG_BLS_H2C_H
