@@ -27,6 +27,11 @@ void zg__fp_mul_wide(uint64_t r[12], const zg_fp_t *a, const zg_fp_t *b);
 /* Montgomery reduction of in < p*2^384: r = in / 2^384 mod p. */
 void zg__fp_redc(zg_fp_t *r, const uint64_t in[12]);
 
+/* ---- Fr extras (bls_fr.c): the portable C paths, for the tests ---- */
+void zg__fr_mul_portable(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b);
+void zg__fr_add_portable(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b);
+void zg__fr_sub_portable(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b);
+
 /* ---- Fp2 extras (bls_fp2.c) ---- */
 /* r = a^e for a public 6-limb exponent e (constant time in a). */
 void zg__fp2_pow_pub(zg_fp2_t *r, const zg_fp2_t *a, const uint64_t e[6]);

@@ -330,15 +330,24 @@ static void test_fr_against_reference(void) {
     bn_mod(&want, &t, &bn_r);
     t = fr_to_bn(&c);
     CHECK(bn_cmp(&t, &want) == 0);
+    zg__fr_mul_portable(&c, &a, &b);
+    t = fr_to_bn(&c);
+    CHECK(bn_cmp(&t, &want) == 0);
     zg_fr_add(&c, &a, &b);
     bn_add(&t, &av, &bv);
     bn_mod(&want, &t, &bn_r);
+    t = fr_to_bn(&c);
+    CHECK(bn_cmp(&t, &want) == 0);
+    zg__fr_add_portable(&c, &a, &b);
     t = fr_to_bn(&c);
     CHECK(bn_cmp(&t, &want) == 0);
     zg_fr_sub(&c, &a, &b);
     bn_add(&t, &av, &bn_r);
     bn_sub(&t, &t, &bv);
     bn_mod(&want, &t, &bn_r);
+    t = fr_to_bn(&c);
+    CHECK(bn_cmp(&t, &want) == 0);
+    zg__fr_sub_portable(&c, &a, &b);
     t = fr_to_bn(&c);
     CHECK(bn_cmp(&t, &want) == 0);
     /* Reduction of an arbitrary-length byte string. */
@@ -783,6 +792,52 @@ static void test_fp_edges(void) {
   }
 }
 
+static void test_fr_edges(void) {
+  /* add/sub/mul on 0, 1, r - 1, r - 2 and (r - 1)/2 against the reference. */
+  uint8_t vals[5][32];
+  bn_t one, t;
+  memset(vals, 0, sizeof vals);
+  vals[1][31] = 1;
+  memset(&one, 0, sizeof one);
+  one.l[0] = 1;
+  bn_sub(&t, &bn_r, &one);
+  bn_to_be(vals[2], 32, &t);
+  bn_sub(&t, &t, &one);
+  bn_to_be(vals[3], 32, &t);
+  bn_add(&t, &t, &one);
+  for (int i = 0; i < BN_MAX; i++) t.l[i] = (t.l[i] >> 1) | (i + 1 < BN_MAX ? t.l[i + 1] << 63 : 0);
+  bn_to_be(vals[4], 32, &t);
+  for (int i = 0; i < 5; i++) {
+    for (int j = 0; j < 5; j++) {
+      zg_fr_t a, b, c;
+      bn_t av, bv, want, got;
+      CHECK_OK(zg_fr_from_be32(&a, vals[i]));
+      CHECK_OK(zg_fr_from_be32(&b, vals[j]));
+      bn_from_be(&av, vals[i], 32);
+      bn_from_be(&bv, vals[j], 32);
+      zg_fr_add(&c, &a, &b);
+      bn_add(&t, &av, &bv);
+      bn_mod(&want, &t, &bn_r);
+      got = fr_to_bn(&c);
+      CHECK(bn_cmp(&got, &want) == 0);
+      zg_fr_sub(&c, &a, &b);
+      bn_add(&t, &av, &bn_r);
+      bn_sub(&t, &t, &bv);
+      bn_mod(&want, &t, &bn_r);
+      got = fr_to_bn(&c);
+      CHECK(bn_cmp(&got, &want) == 0);
+      zg_fr_mul(&c, &a, &b);
+      bn_mul(&t, &av, &bv);
+      bn_mod(&want, &t, &bn_r);
+      got = fr_to_bn(&c);
+      CHECK(bn_cmp(&got, &want) == 0);
+      zg_fr_neg(&c, &a);
+      zg_fr_add(&c, &c, &a);
+      CHECK(zg_fr_is_zero(&c));
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ref_init();
@@ -796,6 +851,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_fp2_sqrt);
   ZGT_RUN(test_fp2_sign);
   ZGT_RUN(test_fp_edges);
+  ZGT_RUN(test_fr_edges);
   ZGT_RUN(test_fp6);
   ZGT_RUN(test_fp12);
   return zgt_done();
