@@ -66,9 +66,9 @@ static const struct {
     {"compute_challenge", {"blob", "commitment"}},
 };
 
-static zg_kzg_case_result_t failf(char *why, size_t whylen, const char *fmt, ...)
+static zg_kzg_case_result_t case_fail(char *why, size_t whylen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static zg_kzg_case_result_t failf(char *why, size_t whylen, const char *fmt, ...) {
+static zg_kzg_case_result_t case_fail(char *why, size_t whylen, const char *fmt, ...) {
   if (why && whylen) {
     va_list ap;
     va_start(ap, fmt);
@@ -179,31 +179,31 @@ static void run_call(const zg_kzg_settings_t *s, const char *kind, const zg_buf_
 static zg_kzg_case_result_t compare(const outcome_t *o, const zg_yaml_node_t *want, char *why, size_t whylen) {
   if (want->type == ZG_YAML_NULL) {
     if (o->err != ZG_OK) return ZG_KZG_CASE_PASS;
-    return failf(why, whylen, "the call succeeded, but the case expects it to fail");
+    return case_fail(why, whylen, "the call succeeded, but the case expects it to fail");
   }
-  if (o->err != ZG_OK) return failf(why, whylen, "the call failed with %s", zg_errname(o->err));
+  if (o->err != ZG_OK) return case_fail(why, whylen, "the call failed with %s", zg_errname(o->err));
   if (want->type == ZG_YAML_BOOL) {
-    if (!o->is_bool) return failf(why, whylen, "a bool output for a kind that returns bytes");
+    if (!o->is_bool) return case_fail(why, whylen, "a bool output for a kind that returns bytes");
     if (o->verdict != want->b)
-      return failf(why, whylen, "verdict %s, expected %s", o->verdict ? "true" : "false", want->b ? "true" : "false");
+      return case_fail(why, whylen, "verdict %s, expected %s", o->verdict ? "true" : "false", want->b ? "true" : "false");
     return ZG_KZG_CASE_PASS;
   }
   const zg_yaml_node_t *const *items = &want;
   size_t n = 1;
   if (want->type == ZG_YAML_SEQ) items = (const zg_yaml_node_t *const *)want->items, n = want->n;
   if (o->is_bool || n != o->nout)
-    return failf(why, whylen, "the output has %zu values, the call gives %zu", n, o->nout);
+    return case_fail(why, whylen, "the output has %zu values, the call gives %zu", n, o->nout);
   for (size_t i = 0; i < n; i++) {
     zg_buf_t b;
     zg_buf_init(&b);
     bool hex = hex_node(&b, items[i]);
     bool same = hex && b.len == o->outlen[i] && memcmp(b.ptr, o->out[i], b.len) == 0;
     zg_buf_clear(&b);
-    if (!hex) return failf(why, whylen, "output %zu is not a hex string", i);
+    if (!hex) return case_fail(why, whylen, "output %zu is not a hex string", i);
     if (!same) {
       char got[2 * 48 + 3];
       zg_hex_encode(got, o->out[i], o->outlen[i]);
-      return failf(why, whylen, "output %zu differs: got %s", i, got);
+      return case_fail(why, whylen, "output %zu differs: got %s", i, got);
     }
   }
   return ZG_KZG_CASE_PASS;
@@ -216,11 +216,11 @@ zg_kzg_case_result_t zg__kzg_case_run(const zg_kzg_settings_t *s, const char *ki
   if (zg__kzg_cells_case_kind(kind)) return zg__kzg_cells_case_run(s, kind, doc, why, whylen);
   const zg_yaml_node_t *input = zg__yaml_get(doc, "input"), *want = zg__yaml_get(doc, "output");
   if (!input || input->type != ZG_YAML_MAP || !want)
-    return failf(why, whylen, "the case needs an 'input' mapping and an 'output'");
+    return case_fail(why, whylen, "the case needs an 'input' mapping and an 'output'");
   outcome_t o;
   memset(&o, 0, sizeof o);
   if (strcmp(kind, "verify_blob_kzg_proof_batch") == 0) {
-    if (!run_batch(s, input, &o)) return failf(why, whylen, "missing input lists blobs/commitments/proofs");
+    if (!run_batch(s, input, &o)) return case_fail(why, whylen, "missing input lists blobs/commitments/proofs");
     return compare(&o, want, why, whylen);
   }
   size_t k = 0;
@@ -239,7 +239,7 @@ zg_kzg_case_result_t zg__kzg_case_run(const zg_kzg_settings_t *s, const char *ki
   }
   zg_kzg_case_result_t res;
   if (missing) {
-    res = failf(why, whylen, "missing input '%s'", missing);
+    res = case_fail(why, whylen, "missing input '%s'", missing);
   } else {
     if (bad_hex)
       o.err = ZG_EHEX; /* an undecodable input: the call cannot be made */

@@ -106,6 +106,25 @@ static void challenge_of(zg_fr_t *r, const uint8_t *blob, const uint8_t commitme
   zg_fr_from_be_reduce(r, h, sizeof h);
 }
 
+/* a[i] <- 1/a[i] for all i except skip (which stays as it is), with one
+ * inversion (Montgomery's trick). Variable time: public values only. pre
+ * holds n elements. */
+static void batch_inv_var(zg_fr_t *a, zg_fr_t *pre, size_t n, size_t skip) {
+  zg_fr_t acc, t;
+  zg_fr_set_one(&acc);
+  for (size_t i = 0; i < n; i++) {
+    pre[i] = acc;
+    if (i != skip) zg_fr_mul(&acc, &acc, &a[i]);
+  }
+  zg_fr_inv(&acc, &acc);
+  for (size_t i = n; i-- > 0;) {
+    if (i == skip) continue;
+    zg_fr_mul(&t, &acc, &pre[i]);
+    zg_fr_mul(&acc, &acc, &a[i]);
+    a[i] = t;
+  }
+}
+
 /* inv[i] = 1 / (w_i - z), with 0 where w_i = z; returns that index or N. */
 static size_t inv_diffs(const zg_kzg_settings_t *s, zg_fr_t *inv, zg_fr_t *scratch, const zg_fr_t *z) {
   size_t m = N;
@@ -113,7 +132,7 @@ static size_t inv_diffs(const zg_kzg_settings_t *s, zg_fr_t *inv, zg_fr_t *scrat
     zg_fr_sub(&inv[i], &s->roots_brp[i], z);
     if (m == N && zg_fr_is_zero(&inv[i])) m = i;
   }
-  zg_fr_batch_inv(inv, inv, N, scratch);
+  batch_inv_var(inv, scratch, N, m); /* the roots are distinct: at most one zero */
   return m;
 }
 

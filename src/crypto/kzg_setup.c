@@ -13,6 +13,7 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,7 @@ typedef struct {
   const token_t *tok; /* the NPOINTS point tokens */
   zg_kzg_settings_t *s;
   size_t begin, end;
+  atomic_size_t *first_bad; /* lowest failing index over all jobs, shared */
   size_t bad;     /* first failing index, or NPOINTS */
   zg_err_t code;  /* its code: ZG_EHEX for bad hex, ZG_EBADLEN, else the deserializer's */
 } job_t;
@@ -114,10 +116,15 @@ static zg_err_t load_point(zg_kzg_settings_t *s, const token_t *t, size_t k) {
 static void *run_job(void *arg) {
   job_t *j = arg;
   for (size_t k = j->begin; k < j->end; k++) {
+    /* A failure below k decides the result: no need to go on. */
+    if (atomic_load_explicit(j->first_bad, memory_order_relaxed) < k) break;
     zg_err_t e = load_point(j->s, &j->tok[k], k);
     if (e != ZG_OK) {
       j->bad = k;
       j->code = e;
+      size_t cur = atomic_load(j->first_bad);
+      while (k < cur && !atomic_compare_exchange_weak(j->first_bad, &cur, k)) {
+      }
       break;
     }
   }
@@ -138,7 +145,10 @@ static unsigned pick_threads(const zg_kzg_load_opts_t *opts) {
 static const job_t *load_points(job_t *jobs, unsigned nthreads, zg_kzg_settings_t *s, const token_t *tok) {
   pthread_t th[MAX_THREADS];
   bool started[MAX_THREADS] = {false};
+  atomic_size_t first_bad;
+  atomic_init(&first_bad, (size_t)NPOINTS);
   for (unsigned i = 0; i < nthreads; i++) {
+    jobs[i].first_bad = &first_bad;
     jobs[i].tok = tok;
     jobs[i].s = s;
     jobs[i].begin = (size_t)NPOINTS * i / nthreads;
