@@ -789,6 +789,11 @@ static void test_fp_edges(void) {
       zg__fp_add(&c, &c, &a);
       CHECK(zg__fp_is_zero(&c));
     }
+    zg_fp_t a, c, d;
+    CHECK_OK(zg__fp_from_be48(&a, vals[i]));
+    zg__fp_sqr(&c, &a);
+    zg__fp_mul_portable(&d, &a, &a);
+    CHECK(zg__fp_eq(&c, &d));
   }
 }
 
