@@ -5,6 +5,7 @@
 //   node sdk_root.js --verify FILE PROOFJSON checks a `zg root --proof` output
 //                                            with the SDK's proof validation
 //                                            and against the SDK's own proof
+//   node sdk_root.js --gen SEED SIZE FILE    writes SIZE deterministic bytes
 // NODE_PATH (or a node_modules beside the working directory) must hold the SDK.
 'use strict';
 const fs = require('fs');
@@ -44,9 +45,30 @@ async function verify(path, proofPath) {
   console.log(`ok proof ${ours.index}/${n} ${path}`);
 }
 
+// Deterministic bytes from a 32-bit seed (xorshift128), 1 MiB at a time.
+function gen(seed, size, path) {
+  let x = (seed >>> 0) || 1, y = 362436069, z = 521288629, w = 88675123;
+  const fd = fs.openSync(path, 'w');
+  const block = new Uint32Array(1 << 18);
+  const bytes = new Uint8Array(block.buffer);
+  for (let left = size; left > 0;) {
+    for (let i = 0; i < block.length; i++) {
+      const t = x ^ (x << 11);
+      x = y; y = z; z = w;
+      w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+      block[i] = w;
+    }
+    const n = Math.min(left, bytes.length);
+    fs.writeSync(fd, bytes, 0, n);
+    left -= n;
+  }
+  fs.closeSync(fd);
+}
+
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--verify') return verify(args[1], args[2]);
+  if (args[0] === '--gen') return gen(Number(args[1]), Number(args[2]), args[3]);
   for (const path of args) {
     const tree = await treeOf(path);
     console.log(`${tree.rootHash()} ${path}`);
