@@ -905,15 +905,18 @@ __asm__(
     ".popsection\n");
 
 static int fp_have_adx;
+int zg__fp_have_adx; /* the same flag, for bls_fp2.c */
 
 __attribute__((constructor)) static void fp_detect_cpu(void) {
   unsigned eax, ebx, ecx, edx;
   if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
     fp_have_adx = ((ebx >> 8) & 1) && ((ebx >> 19) & 1); /* BMI2 (mulx) and ADX */
+    zg__fp_have_adx = fp_have_adx;
   }
 }
 #else
 #define ZG_FP_ASM 0
+int zg__fp_have_adx;
 #endif
 
 void zg__fp_mul(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b) {

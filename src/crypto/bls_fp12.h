@@ -18,6 +18,8 @@
 /* ---- Fp extras (bls_fp.c) ---- */
 /* r = a^e for a public 6-limb exponent e (constant time in a). */
 void zg__fp_pow_pub(zg_fp_t *r, const zg_fp_t *a, const uint64_t e[6]);
+/* Nonzero when the x86-64 BMI2/ADX code paths are in use (set at start-up). */
+extern int zg__fp_have_adx;
 /* The portable C Montgomery product (what zg__fp_mul uses without ADX). */
 void zg__fp_mul_portable(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b);
 void zg__fp_add_portable(zg_fp_t *r, const zg_fp_t *a, const zg_fp_t *b);
@@ -33,6 +35,8 @@ void zg__fr_add_portable(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b);
 void zg__fr_sub_portable(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b);
 
 /* ---- Fp2 extras (bls_fp2.c) ---- */
+/* The portable C Karatsuba product (what zg__fp2_mul uses without ADX). */
+void zg__fp2_mul_portable(zg_fp2_t *r, const zg_fp2_t *a, const zg_fp2_t *b);
 /* r = a^e for a public 6-limb exponent e (constant time in a). */
 void zg__fp2_pow_pub(zg_fp2_t *r, const zg_fp2_t *a, const uint64_t e[6]);
 

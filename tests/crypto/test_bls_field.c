@@ -472,6 +472,24 @@ static void test_fp2_arith(void) {
     zg__fp2_sqr(&x, &a);
     zg__fp2_mul(&y, &a, &a);
     CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_mul_portable(&x, &a, &b);
+    zg__fp2_mul(&y, &a, &b);
+    CHECK(zg__fp2_eq(&x, &y));
+    /* c0 = a0 b0 - a1 b1 at both signs, and the extremes p - 1. */
+    zg_fp2_t m1;
+    zg__fp_neg(&m1.c0, &zg__fp_one);
+    m1.c1 = m1.c0;
+    zg__fp2_mul(&x, &m1, &b);
+    zg__fp2_mul_portable(&y, &m1, &b);
+    CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_mul(&x, &m1, &m1);
+    zg__fp2_mul_portable(&y, &m1, &m1);
+    CHECK(zg__fp2_eq(&x, &y));
+    z = b;
+    z.c0 = zg__fp_zero;
+    zg__fp2_mul(&x, &a, &z);
+    zg__fp2_mul_portable(&y, &a, &z);
+    CHECK(zg__fp2_eq(&x, &y));
     /* Associativity and distributivity. */
     zg__fp2_mul(&x, &a, &b);
     zg__fp2_mul(&x, &x, &c);
