@@ -5,7 +5,7 @@
  * trusted_setup.txt). Blobs hold pseudo-random elements below 2^254 from a
  * fixed xorshift stream, like bench/ckzg_compare.js, which times c-kzg on
  * the same cases. The _pre cases use the settings loaded with fixed-base
- * tables (precompute level ZG_KZG_BENCH_PRECOMPUTE, default 2).
+ * tables (precompute level ZG_KZG_BENCH_PRECOMPUTE, default 3).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +94,7 @@ static zg_kzg_settings_t *bench_settings(int pre) {
   zg_kzg_load_opts_t opts = {0, 0};
   if (pre) {
     const char *lv = getenv("ZG_KZG_BENCH_PRECOMPUTE");
-    opts.precompute = lv ? (unsigned)atoi(lv) : 2;
+    opts.precompute = lv ? (unsigned)atoi(lv) : 3;
   }
   char msg[200];
   if (zg_kzg_settings_load_file(&K.s[pre], setup_path(), &opts, msg, sizeof msg) != ZG_OK) {

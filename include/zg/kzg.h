@@ -51,11 +51,11 @@ typedef struct {
   /* Threads that decompress and check the setup's points: 0 = one per
    * online CPU (at most 8), 1 = the calling thread only. */
   unsigned threads;
-  /* Memory granted to fixed-base tables that speed up commitments and
-   * proofs (0 = none). Level k >= 1 stores, for each of the 4096 Lagrange
-   * points, the multiples needed by a k-dependent window size; see
-   * zg_kzg_precompute_bytes for the cost. Levels above the maximum are
-   * clamped. */
+  /* Memory granted to fixed-base tables over the 4096 Lagrange points,
+   * which speed up commitments and proofs: 0 = none (the generic MSM),
+   * 1 = 2 MB, 2 = 4 MB, 3 = 8 MB (fastest; larger values mean 3). The
+   * tables cost extra load time to build; zg_kzg_precompute_bytes gives
+   * the exact size. Results are the same bytes at every level. */
   unsigned precompute;
 } zg_kzg_load_opts_t;
 

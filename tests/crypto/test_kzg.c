@@ -302,9 +302,9 @@ static void test_malformed(void) {
   free(blob);
 }
 
-/* Settings with fixed-base tables give the same bytes. */
-static void test_precompute(void) {
-  zg_kzg_load_opts_t opts = {1, 1};
+/* Settings with fixed-base tables give the same bytes, at every level. */
+static void check_level(unsigned level) {
+  zg_kzg_load_opts_t opts = {0, level};
   zg_kzg_settings_t *s = NULL;
   char msg[200];
   CHECK_OK(zg_kzg_settings_load_text(&s, g_setup_text, g_setup_len, &opts, msg, sizeof msg));
@@ -321,20 +321,30 @@ static void test_precompute(void) {
   CHECK_OK(zg_kzg_compute_proof(s, p2, y2, blob, BLOB, z, 32, scratch));
   CHECK_MEM(p1, p2, 48);
   CHECK_MEM(y1, y2, 32);
-  /* Edge scalars: zero, one, r - 1 everywhere. */
-  memset(blob, 0, BLOB);
-  for (size_t i = 0; i < BLOB; i += 32 * 3) blob[i + 31] = 1;
+  /* Edge scalars: zero, one, r - 1 (digits at the window limits), and one
+   * value repeated (every point in the same buckets: doublings, queueing). */
   static const uint8_t rm1[32] = {0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8,
                                   0x08, 0x09, 0xa1, 0xd8, 0x05, 0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe,
                                   0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00};
-  for (size_t i = 32; i < BLOB; i += 32 * 3) memcpy(blob + i, rm1, 32);
-  CHECK_OK(zg_kzg_blob_to_commitment(g_s, c1, blob, BLOB, g_scratch));
-  CHECK_OK(zg_kzg_blob_to_commitment(s, c2, blob, BLOB, scratch));
-  CHECK_MEM(c1, c2, 48);
-  printf("  precompute level 1: %zu bytes of tables\n", zg_kzg_precompute_bytes(1));
+  for (int variant = 0; variant < 2; variant++) {
+    memset(blob, 0, BLOB);
+    for (size_t i = 0; i < BLOB; i += 32 * 3) blob[i + 31] = 1;
+    for (size_t i = 32; i < BLOB; i += 32 * 3) memcpy(blob + i, variant ? z : rm1, 32);
+    CHECK_OK(zg_kzg_blob_to_commitment(g_s, c1, blob, BLOB, g_scratch));
+    CHECK_OK(zg_kzg_blob_to_commitment(s, c2, blob, BLOB, scratch));
+    CHECK_MEM(c1, c2, 48);
+  }
+  printf("  precompute level %u: %zu bytes of tables, same bytes as without\n", level,
+         zg_kzg_precompute_bytes(level));
   free(blob);
   free(scratch);
   zg_kzg_settings_destroy(s);
+}
+
+static void test_precompute(void) {
+  for (unsigned level = 1; level <= 3; level++) check_level(level);
+  CHECK_EQ(zg_kzg_precompute_bytes(0), 0);
+  CHECK_EQ(zg_kzg_precompute_bytes(99), zg_kzg_precompute_bytes(3)); /* clamped */
 }
 
 /* ---------------------------------------------------------------- YAML */
