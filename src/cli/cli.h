@@ -17,6 +17,9 @@ int zg__cli_selftest(int argc, char **argv);
 int zg__cli_bench(int argc, char **argv);
 int zg__cli_vectors(int argc, char **argv);
 int zg__cli_root(int argc, char **argv); /* cli_storage.c */
+int zg__cli_node(int argc, char **argv);     /* cli_node.c */
+int zg__cli_upload(int argc, char **argv);   /* cli_transfer.c */
+int zg__cli_download(int argc, char **argv); /* cli_transfer.c */
 
 /* Prints the program's usage to f. */
 void zg__cli_usage(FILE *f);

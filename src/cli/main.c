@@ -22,6 +22,10 @@ static const verb_t g_verbs[] = {
     {"bench", zg__cli_bench, "[--list] [--ms N] [FILTER]", "run the benchmarks whose name contains FILTER"},
     {"vectors", zg__cli_vectors, "[--setup FILE] DIR", "run every known public test-vector file under DIR"},
     {"root", zg__cli_root, "[--json] [--proof SEG] FILE", "print a file's 0G storage root (or a segment proof)"},
+    {"node", zg__cli_node, "--config FILE", "run a node (storage role: log store, zgs_ JSON-RPC, /metrics)"},
+    {"upload", zg__cli_upload, "FILE --node URL[,URL..] [--jobs N] [--json]", "upload a file to storage nodes"},
+    {"download", zg__cli_download, "ROOT OUT --node URL[,URL..] [--jobs N] [--json]",
+     "download and verify a file from storage nodes"},
 };
 #define NVERBS (sizeof g_verbs / sizeof g_verbs[0])
 

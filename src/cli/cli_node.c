@@ -1,0 +1,112 @@
+/*
+ * cli_node.c — `zg node --config FILE`: runs a node with the roles its
+ * configuration enables. Today: the storage role (log store, zgs_ JSON-RPC,
+ * dev-mode submissions).
+ *
+ * Configuration (JSON, see zg/config.h; every key may be overridden by
+ * ZG_<PATH> environment variables, e.g. ZG_RPC_ADDR):
+ *   {
+ *     "storage": {"dataDir": "DIR", "shard": {"shardId": 0, "numShard": 1}, "noSync": false},
+ *     "rpc": {"addr": "127.0.0.1:5678", "maxBodySize": "32MiB", "threads": 4, "maxConnections": 256},
+ *     "devMode": true
+ *   }
+ * rpc.addr with port 0 binds an ephemeral port. Once serving, the node
+ * prints one line "rpc listening on http://HOST:PORT" on stdout (scripts wait
+ * for it). SIGINT or SIGTERM stop it gracefully: requests in progress
+ * finish, the store is closed.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "zg/config.h"
+#include "zg/log.h"
+#include "zg/storage_node.h"
+#include "zg/zgs_rpc.h"
+
+static const char *const known_keys[] = {
+    "storage.dataDir", "storage.shard.shardId", "storage.shard.numShard", "storage.noSync", "rpc.addr",
+    "rpc.maxBodySize", "rpc.threads",           "rpc.maxConnections",     "devMode",
+};
+
+int zg__cli_node(int argc, char **argv) {
+  const char *path = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+      path = argv[++i];
+    } else {
+      return zg__cli_usage_error("node", "unknown argument '%s'", argv[i]);
+    }
+  }
+  if (!path) return zg__cli_usage_error("node", "missing --config FILE");
+  char msg[512];
+  zg_config_t *cfg = NULL;
+  if (zg_config_load_file(&cfg, msg, sizeof msg, path, 0) != ZG_OK) {
+    fprintf(stderr, "zg node: %s\n", msg);
+    return 1;
+  }
+  int rc = 1;
+  zg_storage_t *st = NULL;
+  zg_log_source_t *src = NULL;
+  zg_zgs_node_t *node = NULL;
+  const char *dir, *addr;
+  uint64_t shard_id, num_shard, max_body, threads, max_conns;
+  bool no_sync, dev;
+  zg_err_t e = zg_config_check_known(cfg, known_keys, sizeof known_keys / sizeof known_keys[0]);
+  if (e == ZG_OK) e = zg_config_get_str(cfg, &dir, "storage.dataDir", NULL);
+  if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &shard_id, "storage.shard.shardId", 0, 0, 1u << 20);
+  if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &num_shard, "storage.shard.numShard", 1, 1, 1u << 20);
+  if (e == ZG_OK) e = zg_config_get_bool(cfg, &no_sync, "storage.noSync", false);
+  if (e == ZG_OK) e = zg_config_get_str(cfg, &addr, "rpc.addr", "127.0.0.1:5678");
+  if (e == ZG_OK) e = zg_config_get_size(cfg, &max_body, "rpc.maxBodySize", 32u << 20);
+  if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &threads, "rpc.threads", 4, 1, 64);
+  if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &max_conns, "rpc.maxConnections", 256, 1, 65536);
+  if (e == ZG_OK) e = zg_config_get_bool(cfg, &dev, "devMode", true);
+  if (e != ZG_OK) {
+    fprintf(stderr, "zg node: %s\n", zg_config_error(cfg));
+    goto out;
+  }
+  if (!dir) {
+    fprintf(stderr, "zg node: %s: storage.dataDir is required\n", path);
+    goto out;
+  }
+  char host[64];
+  uint16_t port;
+  if (zg_http_parse_addr(host, sizeof host, &port, addr) != ZG_OK) {
+    fprintf(stderr, "zg node: %s: rpc.addr '%s' is not IPv4:PORT\n", path, addr);
+    goto out;
+  }
+  zg_storage_cfg_t scfg = {dir, (uint32_t)shard_id, (uint32_t)num_shard, no_sync, NULL};
+  if (zg_storage_open(&st, &scfg, msg, sizeof msg) != ZG_OK) {
+    fprintf(stderr, "zg node: %s\n", msg);
+    goto out;
+  }
+  if (dev && zg_dev_source_create(&src, st) != ZG_OK) goto out;
+  /* Block the stop signals before any thread starts, then wait for them here. */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  zg_http_opts_t ho = {host, port, (size_t)max_body, (unsigned)threads, (unsigned)max_conns, 60};
+  if (zg_zgs_node_start(&node, st, src, &ho, msg, sizeof msg) != ZG_OK) {
+    fprintf(stderr, "zg node: %s\n", msg);
+    goto out;
+  }
+  zg_logi("node", "storage role: data %s, shard %u/%u%s", dir, (unsigned)shard_id, (unsigned)num_shard,
+          dev ? ", dev-mode submissions" : "");
+  printf("rpc listening on http://%s:%u\n", host, zg_zgs_node_port(node));
+  fflush(stdout);
+  int sig = 0;
+  sigwait(&set, &sig);
+  zg_logi("node", "signal %d: stopping", sig);
+  rc = 0;
+out:
+  zg_zgs_node_stop(node);
+  if (src) src->ops->destroy(src);
+  zg_storage_close(st);
+  zg_config_destroy(cfg);
+  return rc;
+}

@@ -1,0 +1,694 @@
+/*
+ * cli_transfer.c — `zg upload` and `zg download`: files to and from storage
+ * nodes over their zgs_ JSON-RPC.
+ *
+ *   zg upload FILE --node URL[,URL...] [--jobs N] [--json]
+ *   zg download ROOT OUT --node URL[,URL...] [--jobs N] [--json]
+ *
+ * upload: streams FILE once through the file-root builder (keeping only the
+ * segment roots: 32 bytes per 256 KiB) and builds the segment-root tree for
+ * proofs; asks each node for its shard config and whether it knows the file;
+ * submits the entry (dev mode: admin_submitLogEntry on every node that does
+ * not know it; all nodes must agree on txSeq and startPos); then uploads, in
+ * batches of 4 segments on N worker threads, each segment to the nodes whose
+ * shard holds it, skipping segments a node already has (probed with a
+ * one-chunk zgs_downloadSegmentByTxSeq when the node reports some), so an
+ * interrupted upload resumes. Memory: N x 4 segments plus the root list.
+ *
+ * download: reads the file info, fetches every segment with its proof from
+ * a node whose shard holds it, verifies the proof against ROOT before
+ * writing it at its offset, and strips the padding. A node that serves a
+ * bad proof or bad data is skipped for the rest of the run. Progress is kept
+ * in OUT.zgpart (root, size, a bitmap of written segments, synced after the
+ * data), so a rerun resumes a partial OUT; the sidecar is removed at the end.
+ *
+ * Progress: a bar (bytes, MB/s, ETA) on a terminal, plain lines otherwise,
+ * on stderr. Results on stdout ("root 0x... txSeq N", or JSON with --json).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "zg/log.h"
+#include "zg/jsonrpc.h"
+#include "zg/merkle.h"
+#include "zg/rpc_client.h"
+
+#define MAX_NODES 16
+#define BATCH 4
+#define TIMEOUT_MS 120000
+
+typedef struct {
+  char url[256];
+  uint32_t shard_id, num_shard;
+  _Atomic bool bad;
+} node_t;
+
+static int parse_nodes(const char *verb, node_t *nodes, size_t *n, const char *list) {
+  *n = 0;
+  const char *p = list;
+  while (*p) {
+    const char *c = strchr(p, ',');
+    size_t len = c ? (size_t)(c - p) : strlen(p);
+    if (len == 0 || len >= sizeof nodes[0].url) return zg__cli_usage_error(verb, "bad node URL in '%s'", list);
+    if (*n == MAX_NODES) return zg__cli_usage_error(verb, "at most %d nodes", MAX_NODES);
+    memcpy(nodes[*n].url, p, len);
+    nodes[*n].url[len] = '\0';
+    (*n)++;
+    p += len + (c ? 1 : 0);
+  }
+  return *n ? 0 : zg__cli_usage_error(verb, "--node needs at least one URL");
+}
+
+/* One call with a fresh client (start-up calls); prints failures. */
+static zg_err_t call_once(const node_t *nd, json_t **res, const char *method, json_t *params) {
+  zg_rpc_client_t *c;
+  zg_rpc_error_t re;
+  zg_err_t e = zg_rpc_client_create(&c, nd->url, TIMEOUT_MS);
+  if (e != ZG_OK) {
+    json_decref(params);
+    return e;
+  }
+  e = zg_rpc_client_call(c, res, &re, method, params);
+  if (e != ZG_OK) fprintf(stderr, "zg: %s %s: %s\n", nd->url, method, re.message);
+  zg_rpc_client_destroy(c);
+  return e;
+}
+
+static zg_err_t shard_configs(node_t *nodes, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = NULL;
+    ZG_TRY(call_once(&nodes[i], &r, "zgs_getShardConfig", json_array()));
+    json_int_t id = json_integer_value(json_object_get(r, "shardId"));
+    json_int_t num = json_integer_value(json_object_get(r, "numShard"));
+    json_decref(r);
+    if (num <= 0 || (num & (num - 1)) || id < 0 || id >= num) {
+      fprintf(stderr, "zg: %s: bad shard config\n", nodes[i].url);
+      return ZG_EJSON;
+    }
+    nodes[i].shard_id = (uint32_t)id;
+    nodes[i].num_shard = (uint32_t)num;
+  }
+  return ZG_OK;
+}
+
+static bool holds(const node_t *nd, uint64_t flow_seg) { return flow_seg % nd->num_shard == nd->shard_id; }
+
+/* ---- Progress ---- */
+
+typedef struct {
+  const char *what;
+  uint64_t total;
+  _Atomic uint64_t done;
+  uint64_t t0, last;
+  bool tty;
+  pthread_mutex_t mu;
+} progress_t;
+
+static void progress_init(progress_t *p, const char *what, uint64_t total) {
+  memset(p, 0, sizeof *p);
+  p->what = what;
+  p->total = total;
+  p->t0 = p->last = zg_clock_ns();
+  p->tty = isatty(2);
+  pthread_mutex_init(&p->mu, NULL);
+}
+
+static void progress_print(progress_t *p, bool final) {
+  uint64_t now = zg_clock_ns(), done = atomic_load(&p->done);
+  double secs = (double)(now - p->t0) / 1e9, mbs = secs > 0 ? (double)done / 1e6 / secs : 0;
+  double pct = p->total ? 100.0 * (double)done / (double)p->total : 100;
+  double eta = mbs > 0 ? (double)(p->total - done) / 1e6 / mbs : 0;
+  if (p->tty) {
+    char bar[31];
+    int fill = (int)(pct * 30 / 100);
+    for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r%s [%s] %5.1f%% %.1f/%.1f MB %.1f MB/s ETA %.0fs   %s", p->what, bar, pct, (double)done / 1e6,
+            (double)p->total / 1e6, mbs, eta, final ? "\n" : "");
+  } else {
+    fprintf(stderr, "%s: %.1f%% %" PRIu64 "/%" PRIu64 " bytes %.1f MB/s ETA %.0fs\n", p->what, pct, done, p->total,
+            mbs, eta);
+  }
+  fflush(stderr);
+}
+
+static void progress_add(progress_t *p, uint64_t n) {
+  atomic_fetch_add(&p->done, n);
+  uint64_t now = zg_clock_ns();
+  uint64_t every = p->tty ? 200000000ull : 2000000000ull;
+  if (now - p->last < every) return;
+  pthread_mutex_lock(&p->mu);
+  if (now - p->last >= every) {
+    p->last = now;
+    progress_print(p, false);
+  }
+  pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- Upload ---- */
+
+typedef struct {
+  zg_buf_t roots;
+  zg_err_t err;
+} roots_t;
+
+static void on_segment(void *arg, uint64_t index, const uint8_t root[32]) {
+  roots_t *r = arg;
+  if (r->err == ZG_OK) r->err = zg_buf_append(&r->roots, root, 32);
+}
+
+static zg_err_t file_roots(int fd, zg_file_root_t *out, roots_t *roots) {
+  zg_file_merkle_t *b = malloc(sizeof *b);
+  uint8_t *buf = malloc(1u << 20);
+  zg_err_t e = ZG_ENOMEM;
+  if (!b || !buf) goto out;
+  zg_file_merkle_init(b, on_segment, roots);
+  for (;;) {
+    ssize_t n = read(fd, buf, 1u << 20);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      e = ZG_EIO;
+      goto out;
+    }
+    if (n == 0) break;
+    e = zg_file_merkle_update(b, buf, (size_t)n);
+    if (e != ZG_OK) goto out;
+  }
+  e = zg_file_merkle_final(b, out);
+  if (e == ZG_OK) e = roots->err;
+out:
+  free(buf);
+  free(b);
+  return e;
+}
+
+typedef struct {
+  uint32_t node;
+  uint32_t n;
+  uint64_t seg[BATCH];
+} job_t;
+
+typedef struct {
+  int fd;
+  const zg_file_root_t *fr;
+  const zg_merkle_tree_t *tree;
+  node_t *nodes;
+  size_t nnodes;
+  uint64_t seq;
+  job_t *jobs;
+  size_t njobs;
+  _Atomic size_t next;
+  _Atomic int failed;
+  progress_t prog;
+} upload_t;
+
+static zg_err_t upload_job(upload_t *u, zg_rpc_client_t *c, const job_t *j, uint8_t *buf, zg_merkle_proof_t *proof) {
+  json_t *list = json_array();
+  if (!list) return ZG_ENOMEM;
+  uint64_t bytes = 0;
+  zg_err_t e = ZG_OK;
+  char hex[67];
+  zg_hex_encode(hex, u->fr->root, 32);
+  for (uint32_t k = 0; k < j->n && e == ZG_OK; k++) {
+    size_t len;
+    e = zg_segment_data_len(&len, &u->fr->layout, j->seg[k]);
+    if (e != ZG_OK) break;
+    uint64_t off = j->seg[k] * (uint64_t)ZG_SEGMENT_BYTES;
+    size_t real = u->fr->layout.size - off < len ? (size_t)(u->fr->layout.size - off) : len;
+    memset(buf, 0, len);
+    if (pread(u->fd, buf, real, (off_t)off) != (ssize_t)real) {
+      e = ZG_EIO;
+      break;
+    }
+    e = zg_merkle_tree_proof(proof, u->tree, j->seg[k]);
+    json_t *pj = NULL;
+    if (e == ZG_OK) e = zg_merkle_proof_to_jsonv(&pj, proof);
+    if (e != ZG_OK) break;
+    json_t *s = json_pack("{s:s, s:o, s:I, s:o, s:I}", "root", hex, "data", zg_rpc_base64_json(buf, len), "index",
+                          (json_int_t)j->seg[k], "proof", pj, "fileSize", (json_int_t)u->fr->layout.size);
+    if (!s || json_array_append_new(list, s) != 0) e = ZG_ENOMEM;
+    bytes += real;
+  }
+  if (e != ZG_OK) {
+    json_decref(list);
+    return e;
+  }
+  json_t *res = NULL;
+  zg_rpc_error_t re;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    e = zg_rpc_client_call(c, &res, &re, "zgs_uploadSegmentsByTxSeq",
+                           json_pack("[O, I]", list, (json_int_t)u->seq));
+    json_decref(res);
+    if (e == ZG_OK || re.code != 0) break; /* a JSON-RPC refusal is final; transport errors retry */
+  }
+  json_decref(list);
+  if (e != ZG_OK) {
+    fprintf(stderr, "\nzg upload: %s refused segments %" PRIu64 "..: %s\n", u->nodes[j->node].url, j->seg[0],
+            re.message);
+    return e;
+  }
+  progress_add(&u->prog, bytes);
+  return ZG_OK;
+}
+
+static void *upload_worker(void *arg) {
+  upload_t *u = arg;
+  zg_rpc_client_t *clients[MAX_NODES] = {0};
+  uint8_t *buf = malloc(ZG_SEGMENT_BYTES);
+  zg_merkle_proof_t *proof = malloc(sizeof *proof);
+  if (!buf || !proof) atomic_store(&u->failed, 1);
+  for (size_t i = 0; i < u->nnodes && buf && proof; i++)
+    if (zg_rpc_client_create(&clients[i], u->nodes[i].url, TIMEOUT_MS) != ZG_OK) atomic_store(&u->failed, 1);
+  while (!atomic_load(&u->failed)) {
+    size_t k = atomic_fetch_add(&u->next, 1);
+    if (k >= u->njobs) break;
+    if (upload_job(u, clients[u->jobs[k].node], &u->jobs[k], buf, proof) != ZG_OK) atomic_store(&u->failed, 1);
+  }
+  for (size_t i = 0; i < u->nnodes; i++) zg_rpc_client_destroy(clients[i]);
+  free(buf);
+  free(proof);
+  return NULL;
+}
+
+/* Makes every node know the entry; sets seq and start. */
+static zg_err_t ensure_entry(node_t *nodes, size_t n, const zg_file_root_t *fr, uint64_t *seq, uint64_t *start,
+                             bool *finalized, uint64_t *uploaded) {
+  char hex[67];
+  zg_hex_encode(hex, fr->root, 32);
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = NULL;
+    ZG_TRY(call_once(&nodes[i], &r, "zgs_getFileInfo", json_pack("[s]", hex)));
+    uint64_t s, p;
+    json_t *tx = json_object_get(r, "tx");
+    if (tx && (uint64_t)json_integer_value(json_object_get(tx, "size")) == fr->layout.size) {
+      s = (uint64_t)json_integer_value(json_object_get(tx, "seq"));
+      p = (uint64_t)json_integer_value(json_object_get(tx, "startEntryIndex"));
+      finalized[i] = json_is_true(json_object_get(r, "finalized"));
+      uploaded[i] = (uint64_t)json_integer_value(json_object_get(r, "uploadedSegNum"));
+      json_decref(r);
+    } else {
+      json_decref(r);
+      json_t *nodesj = json_array();
+      for (uint32_t k = 0; k < fr->layout.nnodes; k++) {
+        char nh[67];
+        zg_hex_encode(nh, fr->nodes[k].root, 32);
+        json_array_append_new(nodesj, json_pack("{s:s, s:i}", "root", nh, "height", (int)fr->nodes[k].height));
+      }
+      r = NULL;
+      ZG_TRY(call_once(&nodes[i], &r, "admin_submitLogEntry",
+                       json_pack("[{s:I, s:o}]", "size", (json_int_t)fr->layout.size, "nodes", nodesj)));
+      s = (uint64_t)json_integer_value(json_object_get(r, "txSeq"));
+      p = (uint64_t)json_integer_value(json_object_get(r, "startPos"));
+      finalized[i] = false;
+      uploaded[i] = 0;
+      json_decref(r);
+    }
+    if (i > 0 && (s != *seq || p != *start)) {
+      fprintf(stderr,
+              "zg upload: nodes disagree on the log entry (%s: txSeq %" PRIu64 " startPos %" PRIu64 ", %s: txSeq %" PRIu64
+              " startPos %" PRIu64 "); in dev mode give every node the same submissions\n",
+              nodes[0].url, *seq, *start, nodes[i].url, s, p);
+      return ZG_ESTATE;
+    }
+    *seq = s;
+    *start = p;
+  }
+  return ZG_OK;
+}
+
+/* True when node nd already has segment i of tx seq (a one-chunk read). */
+static bool has_segment(zg_rpc_client_t *c, uint64_t seq, uint64_t i) {
+  json_t *r = NULL;
+  zg_err_t e = zg_rpc_client_call(c, &r, NULL, "zgs_downloadSegmentByTxSeq",
+                                  json_pack("[I, I, I]", (json_int_t)seq, (json_int_t)(i * ZG_SECTORS_PER_SEGMENT),
+                                            (json_int_t)(i * ZG_SECTORS_PER_SEGMENT + 1)));
+  bool has = e == ZG_OK && json_is_string(r);
+  json_decref(r);
+  return has;
+}
+
+static zg_err_t plan_jobs(upload_t *u, uint64_t start, const bool *finalized, const uint64_t *uploaded,
+                          uint64_t *skipped) {
+  uint64_t d = u->fr->layout.data_segments, s0 = start / ZG_SECTORS_PER_SEGMENT;
+  *skipped = 0;
+  u->jobs = calloc(d * u->nnodes / 1 + 1, sizeof *u->jobs);
+  if (!u->jobs) return ZG_ENOMEM;
+  for (size_t ni = 0; ni < u->nnodes; ni++) {
+    zg_rpc_client_t *c = NULL;
+    if (uploaded[ni] && !finalized[ni]) ZG_TRY(zg_rpc_client_create(&c, u->nodes[ni].url, TIMEOUT_MS));
+    job_t *j = NULL;
+    for (uint64_t i = 0; i < d; i++) {
+      if (!holds(&u->nodes[ni], s0 + i)) continue;
+      if (finalized[ni] || (c && has_segment(c, u->seq, i))) {
+        (*skipped)++;
+        continue;
+      }
+      if (!j || j->n == BATCH) {
+        j = &u->jobs[u->njobs++];
+        j->node = (uint32_t)ni;
+      }
+      j->seg[j->n++] = i;
+    }
+    zg_rpc_client_destroy(c);
+  }
+  for (uint64_t i = 0; i < d; i++) {
+    bool any = false;
+    for (size_t ni = 0; ni < u->nnodes; ni++) any |= holds(&u->nodes[ni], s0 + i);
+    if (!any) {
+      fprintf(stderr, "zg upload: no given node holds the shard of segment %" PRIu64 "\n", i);
+      return ZG_ERANGE;
+    }
+  }
+  return ZG_OK;
+}
+
+static int parse_common(const char *verb, int argc, char **argv, const char **pos, int npos, const char **nodes,
+                        unsigned *jobs, bool *json) {
+  int got = 0;
+  *nodes = NULL;
+  *jobs = 4;
+  *json = false;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--node") == 0 && i + 1 < argc) {
+      *nodes = argv[++i];
+    } else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
+      char *end;
+      unsigned long v = strtoul(argv[++i], &end, 10);
+      if (*end || v == 0 || v > 64) return zg__cli_usage_error(verb, "--jobs takes 1..64");
+      *jobs = (unsigned)v;
+    } else if (strcmp(argv[i], "--json") == 0) {
+      *json = true;
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      return zg__cli_usage_error(verb, "unknown flag '%s'", argv[i]);
+    } else if (got < npos) {
+      pos[got++] = argv[i];
+    } else {
+      return zg__cli_usage_error(verb, "unexpected argument '%s'", argv[i]);
+    }
+  }
+  if (got < npos) return zg__cli_usage_error(verb, "missing arguments");
+  if (!*nodes) return zg__cli_usage_error(verb, "missing --node URL[,URL...]");
+  return 0;
+}
+
+int zg__cli_upload(int argc, char **argv) {
+  const char *pos[1], *nodelist;
+  unsigned jobs;
+  bool json;
+  int rc = parse_common("upload", argc, argv, pos, 1, &nodelist, &jobs, &json);
+  if (rc) return rc;
+  node_t nodes[MAX_NODES];
+  size_t nn;
+  memset(nodes, 0, sizeof nodes);
+  if ((rc = parse_nodes("upload", nodes, &nn, nodelist))) return rc;
+  int fd = open(pos[0], O_RDONLY);
+  if (fd < 0) {
+    fprintf(stderr, "zg upload: %s: %s\n", pos[0], strerror(errno));
+    return 1;
+  }
+  rc = 1;
+  roots_t roots = {{0}, ZG_OK};
+  zg_file_root_t fr;
+  zg_merkle_tree_t *tree = NULL;
+  upload_t *u = calloc(1, sizeof *u);
+  uint64_t t0 = zg_clock_ns();
+  zg_err_t e = u ? file_roots(fd, &fr, &roots) : ZG_ENOMEM;
+  if (e != ZG_OK) {
+    fprintf(stderr, "zg upload: %s: %s\n", pos[0], e == ZG_EINVAL ? "empty files cannot be stored" : zg_strerror(e));
+    goto out;
+  }
+  e = zg_merkle_tree_create(&tree, (const uint8_t (*)[32])roots.roots.ptr, fr.layout.segments);
+  if (e == ZG_OK) e = shard_configs(nodes, nn);
+  bool finalized[MAX_NODES];
+  uint64_t uploaded[MAX_NODES], start = 0, skipped = 0;
+  *u = (upload_t){.fd = fd, .fr = &fr, .tree = tree, .nodes = nodes, .nnodes = nn};
+  if (e == ZG_OK) e = ensure_entry(nodes, nn, &fr, &u->seq, &start, finalized, uploaded);
+  if (e == ZG_OK) e = plan_jobs(u, start, finalized, uploaded, &skipped);
+  if (e != ZG_OK) goto out;
+  uint64_t total = 0;
+  for (size_t k = 0; k < u->njobs; k++)
+    for (uint32_t m = 0; m < u->jobs[k].n; m++) {
+      uint64_t off = u->jobs[k].seg[m] * (uint64_t)ZG_SEGMENT_BYTES, rem = fr.layout.size - off;
+      total += rem < ZG_SEGMENT_BYTES ? rem : ZG_SEGMENT_BYTES;
+    }
+  progress_init(&u->prog, "upload", total);
+  pthread_t th[64];
+  unsigned nth = jobs;
+  for (unsigned k = 0; k < nth; k++) pthread_create(&th[k], NULL, upload_worker, u);
+  for (unsigned k = 0; k < nth; k++) pthread_join(th[k], NULL);
+  if (atomic_load(&u->failed)) goto out;
+  progress_print(&u->prog, true);
+  double secs = (double)(zg_clock_ns() - t0) / 1e9;
+  char hex[67];
+  zg_hex_encode(hex, fr.root, 32);
+  if (json)
+    printf("{\"root\":\"%s\",\"txSeq\":%" PRIu64 ",\"size\":%" PRIu64 ",\"segments\":%" PRIu64
+           ",\"uploadedBytes\":%" PRIu64 ",\"skippedSegments\":%" PRIu64 ",\"seconds\":%.3f}\n",
+           hex, u->seq, fr.layout.size, fr.layout.data_segments, total, skipped, secs);
+  else
+    printf("root %s txSeq %" PRIu64 " (%" PRIu64 " bytes, %" PRIu64 " segments, %" PRIu64 " skipped, %.2f s)\n", hex,
+           u->seq, fr.layout.size, fr.layout.data_segments, skipped, secs);
+  rc = 0;
+out:
+  if (rc && e != ZG_OK) fprintf(stderr, "zg upload: failed: %s\n", zg_strerror(e));
+  else if (rc) fprintf(stderr, "zg upload: failed\n");
+  if (u) free(u->jobs);
+  free(u);
+  zg_merkle_tree_destroy(tree);
+  free(roots.roots.ptr);
+  close(fd);
+  return rc;
+}
+
+/* ---- Download ---- */
+
+typedef struct {
+  int fd, side;
+  uint8_t root[32];
+  char roothex[67];
+  zg_file_layout_t lay;
+  uint64_t s0; /* first flow segment */
+  node_t *nodes;
+  size_t nnodes;
+  uint8_t *bitmap;
+  size_t bitmap_len;
+  uint64_t since_sync;
+  pthread_mutex_t mu;
+  _Atomic uint64_t next;
+  _Atomic int failed;
+  progress_t prog;
+} download_t;
+
+#define SIDE_MAGIC "ZGDL1\n"
+#define SIDE_HDR (6 + 32 + 8)
+
+static zg_err_t side_sync(download_t *d) {
+  if (fdatasync(d->fd) != 0) return ZG_EIO;
+  if (pwrite(d->side, d->bitmap, d->bitmap_len, SIDE_HDR) != (ssize_t)d->bitmap_len || fdatasync(d->side) != 0)
+    return ZG_EIO;
+  return ZG_OK;
+}
+
+/* Fetches and verifies segment i from node nd. *ok false: try another node. */
+static zg_err_t fetch_segment(download_t *d, zg_rpc_client_t *c, node_t *nd, uint64_t i, zg_buf_t *data,
+                              zg_merkle_proof_t *proof, bool *ok) {
+  *ok = false;
+  json_t *r = NULL;
+  zg_rpc_error_t re;
+  zg_err_t e = zg_rpc_client_call(c, &r, &re, "zgs_downloadSegmentWithProof",
+                                  json_pack("[s, I]", d->roothex, (json_int_t)i));
+  if (e != ZG_OK || !json_is_object(r)) {
+    json_decref(r);
+    return ZG_OK; /* not there, or the node failed: the caller tries another */
+  }
+  data->len = 0;
+  const json_t *dj = json_object_get(r, "data");
+  bool good = json_is_string(dj) &&
+              zg_base64_decode(data, json_string_value(dj), json_string_length(dj)) == ZG_OK &&
+              json_integer_value(json_object_get(r, "index")) == (json_int_t)i &&
+              zg_merkle_proof_from_jsonv(proof, json_object_get(r, "proof")) == ZG_OK;
+  json_decref(r);
+  bool verified = false;
+  if (good && data->len <= ZG_SEGMENT_BYTES &&
+      zg_segment_proof_verify(&verified, proof, d->root, d->lay.size, i, data->ptr, data->len) != ZG_OK)
+    verified = false;
+  if (!verified) {
+    atomic_store(&nd->bad, true);
+    fprintf(stderr, "\nzg download: %s served a bad segment %" PRIu64 " (proof or data does not verify); skipping "
+                    "this node\n", nd->url, i);
+    return ZG_OK;
+  }
+  *ok = true;
+  return ZG_OK;
+}
+
+static void *download_worker(void *arg) {
+  download_t *d = arg;
+  zg_rpc_client_t *clients[MAX_NODES] = {0};
+  zg_merkle_proof_t *proof = malloc(sizeof *proof);
+  zg_buf_t data;
+  zg_buf_init(&data);
+  if (!proof) atomic_store(&d->failed, 1);
+  for (size_t k = 0; k < d->nnodes && proof; k++)
+    if (zg_rpc_client_create(&clients[k], d->nodes[k].url, TIMEOUT_MS) != ZG_OK) atomic_store(&d->failed, 1);
+  while (!atomic_load(&d->failed)) {
+    uint64_t i = atomic_fetch_add(&d->next, 1);
+    if (i >= d->lay.data_segments) break;
+    uint64_t off = i * (uint64_t)ZG_SEGMENT_BYTES, rem = d->lay.size - off;
+    size_t real = rem < ZG_SEGMENT_BYTES ? (size_t)rem : ZG_SEGMENT_BYTES;
+    if (d->bitmap[i / 8] & (1u << (i % 8))) continue; /* done in an earlier run */
+    bool ok = false;
+    for (size_t k = 0; k < d->nnodes && !ok; k++) {
+      node_t *nd = &d->nodes[k];
+      if (atomic_load(&nd->bad) || !holds(nd, d->s0 + i)) continue;
+      if (fetch_segment(d, clients[k], nd, i, &data, proof, &ok) != ZG_OK) break;
+    }
+    if (!ok) {
+      fprintf(stderr, "\nzg download: no node served a valid segment %" PRIu64 "\n", i);
+      atomic_store(&d->failed, 1);
+      break;
+    }
+    if (pwrite(d->fd, data.ptr, real, (off_t)off) != (ssize_t)real) {
+      fprintf(stderr, "\nzg download: write: %s\n", strerror(errno));
+      atomic_store(&d->failed, 1);
+      break;
+    }
+    pthread_mutex_lock(&d->mu);
+    d->bitmap[i / 8] |= (uint8_t)(1u << (i % 8));
+    if (++d->since_sync >= 64) {
+      d->since_sync = 0;
+      if (side_sync(d) != ZG_OK) atomic_store(&d->failed, 1);
+    }
+    pthread_mutex_unlock(&d->mu);
+    progress_add(&d->prog, real);
+  }
+  for (size_t k = 0; k < d->nnodes; k++) zg_rpc_client_destroy(clients[k]);
+  free(data.ptr);
+  free(proof);
+  return NULL;
+}
+
+/* Opens OUT and its sidecar; loads the bitmap of a matching earlier run. */
+static zg_err_t open_out(download_t *d, const char *out, uint64_t *resumed) {
+  char side[4096];
+  snprintf(side, sizeof side, "%s.zgpart", out);
+  *resumed = 0;
+  d->bitmap_len = (size_t)((d->lay.data_segments + 7) / 8);
+  d->bitmap = calloc(d->bitmap_len ? d->bitmap_len : 1, 1);
+  if (!d->bitmap) return ZG_ENOMEM;
+  uint8_t hdr[SIDE_HDR];
+  memcpy(hdr, SIDE_MAGIC, 6);
+  memcpy(hdr + 6, d->root, 32);
+  zg_store_be64(hdr + 38, d->lay.size);
+  d->side = open(side, O_RDWR | O_CREAT, 0644);
+  if (d->side < 0) return ZG_EIO;
+  uint8_t got[SIDE_HDR];
+  bool resume = pread(d->side, got, SIDE_HDR, 0) == SIDE_HDR && memcmp(got, hdr, SIDE_HDR) == 0 &&
+                pread(d->side, d->bitmap, d->bitmap_len, SIDE_HDR) == (ssize_t)d->bitmap_len;
+  d->fd = open(out, O_RDWR | O_CREAT | (resume ? 0 : O_TRUNC), 0644);
+  if (d->fd < 0) return ZG_EIO;
+  if (!resume) {
+    memset(d->bitmap, 0, d->bitmap_len);
+    if (ftruncate(d->side, 0) != 0 || pwrite(d->side, hdr, SIDE_HDR, 0) != SIDE_HDR) return ZG_EIO;
+    ZG_TRY(side_sync(d));
+  }
+  for (uint64_t i = 0; i < d->lay.data_segments; i++)
+    if (d->bitmap[i / 8] & (1u << (i % 8))) (*resumed)++;
+  return ZG_OK;
+}
+
+int zg__cli_download(int argc, char **argv) {
+  const char *pos[2], *nodelist;
+  unsigned jobs;
+  bool json;
+  int rc = parse_common("download", argc, argv, pos, 2, &nodelist, &jobs, &json);
+  if (rc) return rc;
+  download_t *d = calloc(1, sizeof *d);
+  if (!d) return 1;
+  d->fd = d->side = -1;
+  node_t nodes[MAX_NODES];
+  size_t nn;
+  memset(nodes, 0, sizeof nodes);
+  if ((rc = parse_nodes("download", nodes, &nn, nodelist))) {
+    free(d);
+    return rc;
+  }
+  rc = 1;
+  if (strlen(pos[0]) != 66 || zg_hex_decode(d->root, 32, pos[0], 66) != ZG_OK) {
+    free(d);
+    return zg__cli_usage_error("download", "ROOT must be 0x + 64 hex digits");
+  }
+  zg_hex_encode(d->roothex, d->root, 32);
+  pthread_mutex_init(&d->mu, NULL);
+  d->nodes = nodes;
+  d->nnodes = nn;
+  uint64_t t0 = zg_clock_ns(), size = 0, start = 0, resumed = 0;
+  zg_err_t e = shard_configs(nodes, nn);
+  bool found = false;
+  for (size_t k = 0; k < nn && e == ZG_OK && !found; k++) {
+    json_t *r = NULL;
+    e = call_once(&nodes[k], &r, "zgs_getFileInfo", json_pack("[s]", d->roothex));
+    json_t *tx = json_object_get(r, "tx");
+    if (tx) {
+      found = true;
+      size = (uint64_t)json_integer_value(json_object_get(tx, "size"));
+      start = (uint64_t)json_integer_value(json_object_get(tx, "startEntryIndex"));
+    }
+    json_decref(r);
+  }
+  if (e == ZG_OK && !found) {
+    fprintf(stderr, "zg download: no node knows root %s\n", d->roothex);
+    goto out;
+  }
+  if (e == ZG_OK) e = zg_file_layout(&d->lay, size);
+  d->s0 = start / ZG_SECTORS_PER_SEGMENT;
+  if (e == ZG_OK) e = open_out(d, pos[1], &resumed);
+  if (e != ZG_OK) {
+    fprintf(stderr, "zg download: %s\n", zg_strerror(e));
+    goto out;
+  }
+  uint64_t remaining = size;
+  for (uint64_t i = 0; i < d->lay.data_segments; i++)
+    if (d->bitmap[i / 8] & (1u << (i % 8)))
+      remaining -= (size - i * (uint64_t)ZG_SEGMENT_BYTES) < ZG_SEGMENT_BYTES ? size - i * (uint64_t)ZG_SEGMENT_BYTES
+                                                                               : ZG_SEGMENT_BYTES;
+  progress_init(&d->prog, "download", remaining);
+  pthread_t th[64];
+  for (unsigned k = 0; k < jobs; k++) pthread_create(&th[k], NULL, download_worker, d);
+  for (unsigned k = 0; k < jobs; k++) pthread_join(th[k], NULL);
+  if (atomic_load(&d->failed)) goto out;
+  progress_print(&d->prog, true);
+  if (ftruncate(d->fd, (off_t)size) != 0 || fsync(d->fd) != 0) {
+    fprintf(stderr, "zg download: %s: %s\n", pos[1], strerror(errno));
+    goto out;
+  }
+  char side[4096];
+  snprintf(side, sizeof side, "%s.zgpart", pos[1]);
+  unlink(side);
+  double secs = (double)(zg_clock_ns() - t0) / 1e9;
+  if (json)
+    printf("{\"root\":\"%s\",\"size\":%" PRIu64 ",\"segments\":%" PRIu64 ",\"resumedSegments\":%" PRIu64
+           ",\"seconds\":%.3f}\n",
+           d->roothex, size, d->lay.data_segments, resumed, secs);
+  else
+    printf("downloaded %s to %s (%" PRIu64 " bytes, %" PRIu64 " segments verified, %" PRIu64 " resumed, %.2f s)\n",
+           d->roothex, pos[1], size, d->lay.data_segments - resumed, resumed, secs);
+  rc = 0;
+out:
+  if (d->fd >= 0) close(d->fd);
+  if (d->side >= 0) close(d->side);
+  free(d->bitmap);
+  pthread_mutex_destroy(&d->mu);
+  free(d);
+  return rc;
+}
