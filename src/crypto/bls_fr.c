@@ -65,267 +65,8 @@ static inline void fr_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_
   fr_reduce_once(r, t);
 }
 
-/* x86-64 paths, as in bls_fp.c: a mulx/adcx/adox Montgomery product when
- * the CPU has BMI2 and ADX (checked once with cpuid), and adc/sbb/cmov
- * addition and subtraction. Registers r8..r12 hold the 5-limb running
- * value, renamed each round; the final subtraction of r is kept or dropped
- * with cmov. The C code above stays the portable path and the reference. */
-#if defined(__x86_64__) && defined(__ELF__) && !defined(ZG_NO_ASM)
-#define ZG_FR_ASM 1
-#include <cpuid.h>
-
-void zg__fr_mont_mul_adx(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
-void zg__fr_add_x64(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
-void zg__fr_sub_x64(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
-__asm__(
-    ".pushsection .text\n"
-    ".p2align 4\n"
-    ".globl zg__fr_mont_mul_adx\n"
-    ".hidden zg__fr_mont_mul_adx\n"
-    ".type zg__fr_mont_mul_adx,@function\n"
-    "zg__fr_mont_mul_adx:\n"
-    "pushq %rbx\n"
-    "pushq %rbp\n"
-    "pushq %r12\n"
-    "movq %rdx, %rcx\n"
-    "xorl %ebp, %ebp\n"
-    "xorl %r8d, %r8d\n"
-    "xorl %r9d, %r9d\n"
-    "xorl %r10d, %r10d\n"
-    "xorl %r11d, %r11d\n"
-    "xorl %r12d, %r12d\n"
-    "movq 0(%rcx), %rdx\n"
-    "xorl %eax, %eax\n"
-    "mulxq 0(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r8\n"
-    "adcxq %rbx, %r9\n"
-    "mulxq 8(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r9\n"
-    "adcxq %rbx, %r10\n"
-    "mulxq 16(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r10\n"
-    "adcxq %rbx, %r11\n"
-    "mulxq 24(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r11\n"
-    "adcxq %rbx, %r12\n"
-    "adoxq %rbp, %r12\n"
-    "movq %r8, %rdx\n"
-    "imulq .Lzg_fr_n0(%rip), %rdx\n"
-    "xorl %eax, %eax\n"
-    "mulxq .Lzg_fr_r+0(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r8\n"
-    "adcxq %rbx, %r9\n"
-    "mulxq .Lzg_fr_r+8(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r9\n"
-    "adcxq %rbx, %r10\n"
-    "mulxq .Lzg_fr_r+16(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r10\n"
-    "adcxq %rbx, %r11\n"
-    "mulxq .Lzg_fr_r+24(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r11\n"
-    "adcxq %rbx, %r12\n"
-    "adoxq %rbp, %r12\n"
-    "movq 8(%rcx), %rdx\n"
-    "xorl %eax, %eax\n"
-    "mulxq 0(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r9\n"
-    "adcxq %rbx, %r10\n"
-    "mulxq 8(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r10\n"
-    "adcxq %rbx, %r11\n"
-    "mulxq 16(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r11\n"
-    "adcxq %rbx, %r12\n"
-    "mulxq 24(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r12\n"
-    "adcxq %rbx, %r8\n"
-    "adoxq %rbp, %r8\n"
-    "movq %r9, %rdx\n"
-    "imulq .Lzg_fr_n0(%rip), %rdx\n"
-    "xorl %eax, %eax\n"
-    "mulxq .Lzg_fr_r+0(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r9\n"
-    "adcxq %rbx, %r10\n"
-    "mulxq .Lzg_fr_r+8(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r10\n"
-    "adcxq %rbx, %r11\n"
-    "mulxq .Lzg_fr_r+16(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r11\n"
-    "adcxq %rbx, %r12\n"
-    "mulxq .Lzg_fr_r+24(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r12\n"
-    "adcxq %rbx, %r8\n"
-    "adoxq %rbp, %r8\n"
-    "movq 16(%rcx), %rdx\n"
-    "xorl %eax, %eax\n"
-    "mulxq 0(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r10\n"
-    "adcxq %rbx, %r11\n"
-    "mulxq 8(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r11\n"
-    "adcxq %rbx, %r12\n"
-    "mulxq 16(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r12\n"
-    "adcxq %rbx, %r8\n"
-    "mulxq 24(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r8\n"
-    "adcxq %rbx, %r9\n"
-    "adoxq %rbp, %r9\n"
-    "movq %r10, %rdx\n"
-    "imulq .Lzg_fr_n0(%rip), %rdx\n"
-    "xorl %eax, %eax\n"
-    "mulxq .Lzg_fr_r+0(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r10\n"
-    "adcxq %rbx, %r11\n"
-    "mulxq .Lzg_fr_r+8(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r11\n"
-    "adcxq %rbx, %r12\n"
-    "mulxq .Lzg_fr_r+16(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r12\n"
-    "adcxq %rbx, %r8\n"
-    "mulxq .Lzg_fr_r+24(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r8\n"
-    "adcxq %rbx, %r9\n"
-    "adoxq %rbp, %r9\n"
-    "movq 24(%rcx), %rdx\n"
-    "xorl %eax, %eax\n"
-    "mulxq 0(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r11\n"
-    "adcxq %rbx, %r12\n"
-    "mulxq 8(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r12\n"
-    "adcxq %rbx, %r8\n"
-    "mulxq 16(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r8\n"
-    "adcxq %rbx, %r9\n"
-    "mulxq 24(%rsi), %rax, %rbx\n"
-    "adoxq %rax, %r9\n"
-    "adcxq %rbx, %r10\n"
-    "adoxq %rbp, %r10\n"
-    "movq %r11, %rdx\n"
-    "imulq .Lzg_fr_n0(%rip), %rdx\n"
-    "xorl %eax, %eax\n"
-    "mulxq .Lzg_fr_r+0(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r11\n"
-    "adcxq %rbx, %r12\n"
-    "mulxq .Lzg_fr_r+8(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r12\n"
-    "adcxq %rbx, %r8\n"
-    "mulxq .Lzg_fr_r+16(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r8\n"
-    "adcxq %rbx, %r9\n"
-    "mulxq .Lzg_fr_r+24(%rip), %rax, %rbx\n"
-    "adoxq %rax, %r9\n"
-    "adcxq %rbx, %r10\n"
-    "adoxq %rbp, %r10\n"
-    "movq %r12, 0(%rdi)\n"
-    "movq %r8, 8(%rdi)\n"
-    "movq %r9, 16(%rdi)\n"
-    "movq %r10, 24(%rdi)\n"
-    "subq .Lzg_fr_r(%rip), %r12\n"
-    "sbbq .Lzg_fr_r+8(%rip), %r8\n"
-    "sbbq .Lzg_fr_r+16(%rip), %r9\n"
-    "sbbq .Lzg_fr_r+24(%rip), %r10\n"
-    "cmovcq 0(%rdi), %r12\n"
-    "cmovcq 8(%rdi), %r8\n"
-    "cmovcq 16(%rdi), %r9\n"
-    "cmovcq 24(%rdi), %r10\n"
-    "movq %r12, 0(%rdi)\n"
-    "movq %r8, 8(%rdi)\n"
-    "movq %r9, 16(%rdi)\n"
-    "movq %r10, 24(%rdi)\n"
-    "popq %r12\n"
-    "popq %rbp\n"
-    "popq %rbx\n"
-    "ret\n"
-    ".size zg__fr_mont_mul_adx, .-zg__fr_mont_mul_adx\n"
-    ".p2align 4\n"
-    ".globl zg__fr_add_x64\n"
-    ".hidden zg__fr_add_x64\n"
-    ".type zg__fr_add_x64,@function\n"
-    "zg__fr_add_x64:\n"
-    "movq 0(%rsi), %r8\n"
-    "movq 8(%rsi), %r9\n"
-    "movq 16(%rsi), %r10\n"
-    "movq 24(%rsi), %r11\n"
-    "addq (%rdx), %r8\n"
-    "adcq 8(%rdx), %r9\n"
-    "adcq 16(%rdx), %r10\n"
-    "adcq 24(%rdx), %r11\n"
-    "movq %r8, 0(%rdi)\n"
-    "movq %r9, 8(%rdi)\n"
-    "movq %r10, 16(%rdi)\n"
-    "movq %r11, 24(%rdi)\n"
-    "subq .Lzg_fr_r(%rip), %r8\n"
-    "sbbq .Lzg_fr_r+8(%rip), %r9\n"
-    "sbbq .Lzg_fr_r+16(%rip), %r10\n"
-    "sbbq .Lzg_fr_r+24(%rip), %r11\n"
-    "cmovcq 0(%rdi), %r8\n"
-    "cmovcq 8(%rdi), %r9\n"
-    "cmovcq 16(%rdi), %r10\n"
-    "cmovcq 24(%rdi), %r11\n"
-    "movq %r8, 0(%rdi)\n"
-    "movq %r9, 8(%rdi)\n"
-    "movq %r10, 16(%rdi)\n"
-    "movq %r11, 24(%rdi)\n"
-    "ret\n"
-    ".size zg__fr_add_x64, .-zg__fr_add_x64\n"
-    ".p2align 4\n"
-    ".globl zg__fr_sub_x64\n"
-    ".hidden zg__fr_sub_x64\n"
-    ".type zg__fr_sub_x64,@function\n"
-    "zg__fr_sub_x64:\n"
-    "movq 0(%rsi), %r8\n"
-    "movq 8(%rsi), %r9\n"
-    "movq 16(%rsi), %r10\n"
-    "movq 24(%rsi), %r11\n"
-    "subq (%rdx), %r8\n"
-    "sbbq 8(%rdx), %r9\n"
-    "sbbq 16(%rdx), %r10\n"
-    "sbbq 24(%rdx), %r11\n"
-    "sbbq %rsi, %rsi\n"
-    "movq %r8, 0(%rdi)\n"
-    "movq %r9, 8(%rdi)\n"
-    "movq %r10, 16(%rdi)\n"
-    "movq %r11, 24(%rdi)\n"
-    "addq .Lzg_fr_r(%rip), %r8\n"
-    "adcq .Lzg_fr_r+8(%rip), %r9\n"
-    "adcq .Lzg_fr_r+16(%rip), %r10\n"
-    "adcq .Lzg_fr_r+24(%rip), %r11\n"
-    "testq %rsi, %rsi\n"
-    "cmovzq 0(%rdi), %r8\n"
-    "cmovzq 8(%rdi), %r9\n"
-    "cmovzq 16(%rdi), %r10\n"
-    "cmovzq 24(%rdi), %r11\n"
-    "movq %r8, 0(%rdi)\n"
-    "movq %r9, 8(%rdi)\n"
-    "movq %r10, 16(%rdi)\n"
-    "movq %r11, 24(%rdi)\n"
-    "ret\n"
-    ".size zg__fr_sub_x64, .-zg__fr_sub_x64\n"
-    ".popsection\n"
-    ".pushsection .rodata\n"
-    ".p2align 3\n"
-    ".Lzg_fr_r:\n"
-    ".quad 0xffffffff00000001\n"
-    ".quad 0x53bda402fffe5bfe\n"
-    ".quad 0x3339d80809a1d805\n"
-    ".quad 0x73eda753299d7d48\n"
-    ".Lzg_fr_n0:\n"
-    ".quad 0xfffffffeffffffff\n"
-    ".popsection\n");
-
-static int fr_have_adx;
-
-__attribute__((constructor)) static void fr_detect_cpu(void) {
-  unsigned eax, ebx, ecx, edx;
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
-    fr_have_adx = ((ebx >> 8) & 1) && ((ebx >> 19) & 1); /* BMI2 (mulx) and ADX */
-  }
-}
-#else
-#define ZG_FR_ASM 0
-#endif
+/* On x86-64 the product, addition and subtraction go to the kernels of
+ * bls_asm_x86_64.c; the C here stays the portable path and the reference. */
 
 /* Plain integer t < 2r -> Montgomery form. */
 static void fr_from_int(zg_fr_t *r, const uint64_t t[4]) {
@@ -463,7 +204,7 @@ void zg_fr_neg(zg_fr_t *r, const zg_fr_t *a) {
 }
 
 void zg_fr_add(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b) {
-#if ZG_FR_ASM
+#if ZG_BLS_ASM
   zg__fr_add_x64(r->l, a->l, b->l);
 #else
   fr_add_c(r, a, b);
@@ -471,7 +212,7 @@ void zg_fr_add(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b) {
 }
 
 void zg_fr_sub(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b) {
-#if ZG_FR_ASM
+#if ZG_BLS_ASM
   zg__fr_sub_x64(r->l, a->l, b->l);
 #else
   fr_sub_c(r, a, b);
@@ -479,8 +220,8 @@ void zg_fr_sub(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b) {
 }
 
 void zg_fr_mul(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b) {
-#if ZG_FR_ASM
-  if (fr_have_adx) {
+#if ZG_BLS_ASM
+  if (zg__bls_have_adx) {
     zg__fr_mont_mul_adx(r->l, a->l, b->l);
     return;
   }
