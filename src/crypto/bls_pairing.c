@@ -241,10 +241,14 @@ static size_t to_affine(zg__miller_pair_t *mp, inv_rec_t *rec, const zg_g1_t *ps
 }
 
 void zg_multi_pairing(zg_gt_t *r, const zg_g1_t *ps, const zg_g2_t *qs, size_t n, void *scratch) {
+  zg_fp12_t f;
+  if (n == 0) { /* the empty product; scratch may be NULL */
+    zg__fp12_one(&r->v);
+    return;
+  }
   zg__miller_pair_t *mp = (zg__miller_pair_t *)scratch;
   inv_rec_t *rec = (inv_rec_t *)(mp + n);
   size_t m = to_affine(mp, rec, ps, qs, n);
-  zg_fp12_t f;
   if (m == 0) {
     zg__fp12_one(&r->v);
     return;

@@ -301,6 +301,7 @@ static void test_infinity(void) {
   CHECK(zg_gt_is_one(&e));
   CHECK(zg_pairing_check(ps, qs, 2, scratch));
   CHECK(zg_pairing_check(ps, qs, 0, scratch));
+  CHECK(zg_pairing_check(NULL, NULL, 0, NULL));
   zg_multi_pairing(&e, ps, qs, 3, scratch);
   zg_pairing(&want, &ps[2], &qs[2]);
   CHECK(zg_gt_eq(&e, &want));
