@@ -91,8 +91,8 @@ typedef struct zg_datafile zg_datafile_t;
 /* Opens the set in dir (created when missing, with an empty file 0). The
  * tail is the end of the last file as found: call zg_datafile_truncate or
  * zg_datafile_recover before appending after a crash. A last file whose
- * header is torn (shorter than the header) is re-initialised; any other bad
- * header is ZG_ECORRUPT. opts may be NULL. *out is NULL on failure. */
+ * header is torn (shorter than a header, or all zeros) is re-initialised;
+ * any other bad header is ZG_ECORRUPT. opts may be NULL. *out is NULL on failure. */
 ZG_WARN_UNUSED zg_err_t zg_datafile_open(zg_datafile_t **out, const char *dir, const zg_datafile_opts_t *opts);
 /* Closes every file. Unsynced records may be lost. NULL is ignored. */
 void zg_datafile_close(zg_datafile_t *df);

@@ -169,8 +169,11 @@ static zg_err_t open_last(zg_datafile_t *df) {
   struct stat st;
   if (fstat(fd, &st) != 0) return errno_to_err(errno);
   ssize_t r = pread(fd, hdr, HDR, 0);
-  if (r < (ssize_t)HDR) {
-    /* Torn creation: no record can be indexed in a file without a header. */
+  static const uint8_t zero[HDR];
+  if (r < (ssize_t)HDR || memcmp(hdr, zero, HDR) == 0) {
+    /* Torn creation (short, or all zeros after a power loss): nothing in the
+     * file was ever synced, since a sync would have made the header durable
+     * too, so no record in it can be indexed. */
     zg_logw("datafile", "%s: file %u has a torn header, re-initialised", df->dir, (unsigned)df->cur);
     zg__datafile_header_make(hdr, df->cur);
     if (ftruncate(fd, 0) != 0 || pwrite(fd, hdr, HDR, 0) != (ssize_t)HDR) return errno_to_err(errno);

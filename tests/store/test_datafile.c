@@ -193,6 +193,13 @@ static void test_corruption(void) {
   zg_datafile_pos_t t = zg_datafile_tail(df);
   CHECK(t.file == 0 && t.off == ZG_DATAFILE_HEADER_SIZE);
   zg_datafile_close(df);
+  /* A header of zeros (a power loss right after creation) is reset too. */
+  st_truncate(path, 0);
+  st_truncate(path, 4096);
+  CHECK_OK(zg_datafile_open(&df, dir, NULL));
+  t = zg_datafile_tail(df);
+  CHECK(t.file == 0 && t.off == ZG_DATAFILE_HEADER_SIZE);
+  zg_datafile_close(df);
   st_rm_rf(dir);
 }
 
