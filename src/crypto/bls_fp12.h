@@ -29,6 +29,7 @@ void zg__fp_sqr_adx(uint64_t r[6], const uint64_t a[6]);
 void zg__fp_add_x64(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]);
 void zg__fp_sub_x64(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]);
 void zg__fp2_mul_adx(zg_fp2_t *r, const zg_fp2_t *a, const zg_fp2_t *b);
+void zg__fp2_sqr_adx(zg_fp2_t *r, const zg_fp2_t *a);
 void zg__fr_mont_mul_adx(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
 void zg__fr_add_x64(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
 void zg__fr_sub_x64(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
@@ -53,6 +54,7 @@ void zg__fr_sub_portable(zg_fr_t *r, const zg_fr_t *a, const zg_fr_t *b);
 /* ---- Fp2 extras (bls_fp2.c) ---- */
 /* The portable C Karatsuba product (what zg__fp2_mul uses without ADX). */
 void zg__fp2_mul_portable(zg_fp2_t *r, const zg_fp2_t *a, const zg_fp2_t *b);
+void zg__fp2_sqr_portable(zg_fp2_t *r, const zg_fp2_t *a);
 /* r = a^e for a public 6-limb exponent e (constant time in a). */
 void zg__fp2_pow_pub(zg_fp2_t *r, const zg_fp2_t *a, const uint64_t e[6]);
 

@@ -78,6 +78,16 @@ void zg__fp2_mul_portable(zg_fp2_t *r, const zg_fp2_t *a, const zg_fp2_t *b) {
 }
 
 void zg__fp2_sqr(zg_fp2_t *r, const zg_fp2_t *a) {
+#if ZG_BLS_ASM
+  if (zg__bls_have_adx) {
+    zg__fp2_sqr_adx(r, a);
+    return;
+  }
+#endif
+  zg__fp2_sqr_portable(r, a);
+}
+
+void zg__fp2_sqr_portable(zg_fp2_t *r, const zg_fp2_t *a) {
   /* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u */
   zg_fp_t s, d, m;
   zg__fp_add(&s, &a->c0, &a->c1);

@@ -485,6 +485,21 @@ static void test_fp2_arith(void) {
     zg__fp2_mul(&x, &m1, &m1);
     zg__fp2_mul_portable(&y, &m1, &m1);
     CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_sqr(&x, &m1);
+    CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_sqr(&x, &a);
+    zg__fp2_sqr_portable(&y, &a);
+    CHECK(zg__fp2_eq(&x, &y));
+    x = a; /* in place */
+    zg__fp2_sqr(&x, &x);
+    CHECK(zg__fp2_eq(&x, &y));
+    zg__fp2_mul(&x, &a, &b);
+    y = a;
+    zg__fp2_mul(&y, &y, &b);
+    CHECK(zg__fp2_eq(&x, &y));
+    y = b;
+    zg__fp2_mul(&y, &a, &y);
+    CHECK(zg__fp2_eq(&x, &y));
     z = b;
     z.c0 = zg__fp_zero;
     zg__fp2_mul(&x, &a, &z);
