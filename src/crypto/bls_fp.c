@@ -10,6 +10,11 @@
  * memory index depends on them. Exponentiations (inverse, square root,
  * Legendre symbol) use fixed public exponents, so their square-and-multiply
  * schedule is public. Outputs may alias inputs everywhere.
+ *
+ * On x86-64 the product, squaring, addition and subtraction run on the
+ * kernels of bls_asm_x86_64.c (mulx/adcx/adox when cpuid reports BMI2 and
+ * ADX); the C below is the portable path and the reference the tests
+ * compare them with. ZG_VERIFY builds check that operands are reduced.
  */
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /*
  * bls_fp12.h — internals of the BLS12-381 field tower shared between
- * bls_fp.c, bls_fp2.c, bls_fp12.c and bls_pairing.c (not used elsewhere;
- * the stable internal API is bls_field.h).
+ * bls_fp.c, bls_fr.c, bls_fp2.c, bls_fp12.c, bls_pairing.c and the x86-64
+ * kernels of bls_asm_x86_64.c, and used by their tests and benchmarks (the
+ * stable internal API for other modules is bls_field.h).
  *
  * Conventions as in bls_field.h: Montgomery form, fully reduced values,
  * constant time unless named _var or _pub (public exponent), outputs may
