@@ -176,6 +176,11 @@ ZG_WARN_UNUSED zg_err_t zg_logstore_flow_nodes_put(zg_logstore_t *ls, const zg_l
 ZG_WARN_UNUSED zg_err_t zg_logstore_flow_node_get(zg_logstore_t *ls, uint8_t hash[32], uint32_t height,
                                                   uint64_t index);
 
+/* The same lookup in the shape of zg/flow.h's zg_flow_node_fn (arg is the
+ * zg_logstore_t *), so the store can be passed straight to zg_flow_proof and
+ * friends as their fetch callback. */
+ZG_WARN_UNUSED zg_err_t zg_logstore_flow_node_fetch(void *arg, uint8_t out[32], unsigned height, uint64_t index);
+
 /* Small named values (name: 1..64 bytes of text; value up to 4096 bytes),
  * durable on return. */
 ZG_WARN_UNUSED zg_err_t zg_logstore_meta_put(zg_logstore_t *ls, const char *name, const void *val, size_t len);

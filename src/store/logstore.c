@@ -526,6 +526,10 @@ zg_err_t zg_logstore_flow_node_get(zg_logstore_t *ls, uint8_t hash[32], uint32_t
   return err;
 }
 
+zg_err_t zg_logstore_flow_node_fetch(void *arg, uint8_t out[32], unsigned height, uint64_t index) {
+  return zg_logstore_flow_node_get((zg_logstore_t *)arg, out, height, index);
+}
+
 /* ---- metadata ---- */
 
 static bool meta_name_ok(const char *name) {

@@ -266,6 +266,9 @@ static void test_segments_and_sharing(void) {
   CHECK_OK(zg_logstore_flow_node_get(ls, h, 10, 1));
   CHECK_MEM(h, nodes[1].hash, 32);
   CHECK_ERR(zg_logstore_flow_node_get(ls, h, 10, 2), ZG_ENOTFOUND);
+  memset(h, 0, 32);
+  CHECK_OK(zg_logstore_flow_node_fetch(ls, h, 0, 5));
+  CHECK_MEM(h, nodes[0].hash, 32);
   nodes[0].height = 65;
   CHECK_ERR(zg_logstore_flow_nodes_put(ls, nodes, 1), ZG_EINVAL);
   CHECK_OK(zg_logstore_meta_put(ls, "sync_height", "\x00\x01", 2));
