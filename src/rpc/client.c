@@ -37,6 +37,8 @@ zg_err_t zg_rpc_client_create(zg_rpc_client_t **out, const char *url, unsigned t
   c->url = strdup(url);
   c->curl = curl_easy_init();
   c->headers = curl_slist_append(NULL, "Content-Type: application/json");
+  /* No "Expect: 100-continue" round trip before large bodies. */
+  if (c->headers) c->headers = curl_slist_append(c->headers, "Expect:");
   if (!c->url || !c->curl || !c->headers) {
     zg_rpc_client_destroy(c);
     return ZG_ENOMEM;

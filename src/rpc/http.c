@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,17 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
   *con_cls = NULL;
 }
 
+/* Every accepted connection gets TCP_NODELAY: a response leaves as soon as
+ * it is written (headers and body may go in separate writes, and Nagle plus
+ * the client's delayed ACK would otherwise stall each response ~40 ms). */
+static void conn_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+                    enum MHD_ConnectionNotificationCode toe) {
+  if (toe != MHD_CONNECTION_NOTIFY_STARTED) return;
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  int one = 1;
+  if (ci) (void)setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
   char msg[256];
@@ -253,6 +265,7 @@ zg_err_t zg_http_server_start(zg_http_server_t *s) {
                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->opts.threads, MHD_OPTION_CONNECTION_LIMIT,
                                (unsigned)s->opts.max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
                                (unsigned)s->opts.timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+                               MHD_OPTION_NOTIFY_CONNECTION, conn_cb, s,
                                MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_LISTENING_ADDRESS_REUSE,
                                (unsigned)1, MHD_OPTION_END);
   if (!s->daemon) return ZG_EIO;
