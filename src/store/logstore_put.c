@@ -25,10 +25,26 @@
  * `leader` is set while it does; the data end is `start` whenever no group
  * is running.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/logstore_internal.h"
 #include "zg/log.h"
+
+/* ZG_VERIFY builds check the write path's invariants (a violation is a bug
+ * here, never bad input or a disk fault). */
+#ifdef ZG_VERIFY
+#define LS_VERIFY(cond)                                                         \
+  do {                                                                          \
+    if (!(cond)) {                                                              \
+      fprintf(stderr, "zg: logstore invariant violated: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+      abort();                                                                  \
+    }                                                                           \
+  } while (0)
+#else
+#define LS_VERIFY(cond) ((void)0)
+#endif
 
 /* Puts one segment of a request inside txn. */
 static zg_err_t put_segment(zg_logstore_t *ls, zg_kvdb_txn_t *txn, const zg_logstore_seg_t *s, uint64_t *written) {
@@ -59,6 +75,7 @@ static zg_err_t put_segment(zg_logstore_t *ls, zg_kvdb_txn_t *txn, const zg_logs
   ZG_TRY(zg_kvdb_put(txn, ls->dbi_seg, zg_slice(k, 40), zg_slice(lv, sizeof lv), 0));
   if (replace) return ZG_OK;
   ri.present++;
+  LS_VERIFY(ri.present <= ri.segments);
   zg__logstore_root_encode(rv, &ri);
   ZG_TRY(zg_kvdb_put(txn, ls->dbi_root, zg_slice(s->root, 32), zg_slice(rv, sizeof rv), 0));
   return zg__logstore_finalize_root(ls, txn, s->root, &ri);
@@ -117,6 +134,9 @@ static void run_group(zg_logstore_t *ls, zg__ls_req_t *batch) {
   }
   if (err == ZG_OK) {
     err = zg__logstore_commit(ls, txn); /* ... index second */
+    zg_datafile_pos_t now = zg_datafile_tail(ls->df);
+    LS_VERIFY(err != ZG_OK || (now.file == end.file && now.off == end.off));
+    (void)now;
   } else {
     zg_kvdb_txn_abort(txn);
   }
