@@ -34,10 +34,6 @@
 #include "crypto/bls_field.h"
 #include "crypto/bls_fp12.h"
 
-/* 3 b' = 12 + 12 u, Montgomery form. */
-static const zg_fp_t TWELVE = {{0x447600000027552eull, 0xdcb8009a43480020ull, 0x6f7ee9ce4a6e8b59ull,
-                                0xb10330b7c0a95bc6ull, 0x6140b1fcfb1e54b7ull, 0x0381be097f0bb4e1ull}};
-
 /* T = 2T; (l0, l1, l3) = the tangent line at T evaluated at P, where
  * nxp = -xP. */
 static void dbl_step(zg__g2_proj_t *t, zg_fp2_t *l0, zg_fp2_t *l1, zg_fp2_t *l3, const zg_fp_t *nxp,
@@ -47,7 +43,10 @@ static void dbl_step(zg__g2_proj_t *t, zg_fp2_t *l0, zg_fp2_t *l1, zg_fp2_t *l3,
   zg__fp2_sqr(&b, &t->y);        /* Y^2 */
   zg__fp2_sqr(&c, &t->z);        /* Z^2 */
   zg__fp2_mul(&yz, &t->y, &t->z);
-  zg__fp2_mul_fp(&e, &c, &TWELVE); /* 3b' Z^2 = 12 (1 + u) Z^2 */
+  zg__fp2_dbl(&e, &c); /* 3b' Z^2 = 12 (1 + u) Z^2, by additions */
+  zg__fp2_dbl(&e, &e);
+  zg__fp2_dbl(&s, &e);
+  zg__fp2_add(&e, &e, &s);
   zg__fp2_mul_by_xi(&e, &e);
   zg__fp2_dbl(&f, &e); /* 9b' Z^2 */
   zg__fp2_add(&f, &f, &e);
