@@ -148,3 +148,22 @@ ZG_BENCH(bls_multi_pairing_2) {
   while (zg_bench_loop(b)) zg_multi_pairing(&e, p, q, 2, scratch);
   ZG_BENCH_KEEP(e.v.c0.c0.c0.l[0]);
 }
+
+ZG_BENCH(bls_fp_sqrt) {
+  zg_fp_t a = bench_fp(12), r;
+  zg__fp_sqr(&a, &a);
+  while (zg_bench_loop(b)) ZG_BENCH_KEEP(zg__fp_sqrt(&r, &a));
+}
+
+ZG_BENCH(bls_fp2_sqrt) {
+  zg_fp2_t a = bench_fp2(13), r;
+  zg__fp2_sqr(&a, &a);
+  while (zg_bench_loop(b)) ZG_BENCH_KEEP(zg__fp2_sqrt(&r, &a));
+}
+
+ZG_BENCH(bls_fr_inv) {
+  zg_fr_t a;
+  zg_fr_from_u64(&a, 0x1234567890abcdefull);
+  while (zg_bench_loop(b)) zg_fr_inv(&a, &a);
+  ZG_BENCH_KEEP(a.l[0]);
+}
