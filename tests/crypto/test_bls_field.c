@@ -443,6 +443,23 @@ static void test_fr_encoding(void) {
   CHECK_ERR(zg_fr_from_le32(&a, le), ZG_ESCALAR);
   zg_fr_from_u64(&a, 1);
   CHECK(zg_fr_is_one(&a));
+  /* from_u64s reduces a value in [r, 2r) once; a^0 = 1; 0^e = 0. */
+  uint64_t rp5[4] = {0xffffffff00000006ull, 0x53bda402fffe5bfeull, 0x3339d80809a1d805ull,
+                     0x73eda753299d7d48ull};
+  zg_fr_t five;
+  zg_fr_from_u64s(&a, rp5);
+  zg_fr_from_u64(&five, 5);
+  CHECK(zg_fr_eq(&a, &five));
+  uint64_t e0[4] = {0, 0, 0, 0}, e7[4] = {7, 0, 0, 0};
+  zg_fr_pow(&a, &five, e0);
+  CHECK(zg_fr_is_one(&a));
+  zg_fr_t z;
+  zg_fr_set_zero(&z);
+  zg_fr_pow(&a, &z, e7);
+  CHECK(zg_fr_is_zero(&a));
+  zg_fr_pow(&a, &five, e7);
+  zg_fr_from_u64(&m1, 78125);
+  CHECK(zg_fr_eq(&a, &m1));
 }
 
 /* ---------------- Fp2 ---------------- */
