@@ -169,6 +169,13 @@ ZG_WARN_UNUSED zg_err_t zg_logstore_segment_get_by_tx(zg_logstore_t *ls, uint8_t
 ZG_WARN_UNUSED zg_err_t zg_logstore_segment_has(zg_logstore_t *ls, bool *present, const uint8_t root[32],
                                                 uint64_t index);
 
+/* Presence bitmap of root's segments 0..nbits-1: bit i (byte i/8, bit i%8,
+ * LSB first) is set when segment i is stored; bitmap holds (nbits+7)/8
+ * bytes and is cleared first. *count receives the number of bits set. One
+ * cursor scan over the stored segments of root. */
+ZG_WARN_UNUSED zg_err_t zg_logstore_segments_present(zg_logstore_t *ls, uint8_t *bitmap, size_t nbits,
+                                                     uint64_t *count, const uint8_t root[32]);
+
 /* Stores n flow-tree nodes in one durable commit (overwriting). */
 ZG_WARN_UNUSED zg_err_t zg_logstore_flow_nodes_put(zg_logstore_t *ls, const zg_logstore_flow_node_t *nodes,
                                                    size_t n);

@@ -455,6 +455,40 @@ zg_err_t zg_logstore_segment_has(zg_logstore_t *ls, bool *present, const uint8_t
   return err;
 }
 
+zg_err_t zg_logstore_segments_present(zg_logstore_t *ls, uint8_t *bitmap, size_t nbits, uint64_t *count,
+                                      const uint8_t root[32]) {
+  zg_kvdb_txn_t *txn = NULL;
+  zg_kvdb_cursor_t *c = NULL;
+  zg_slice_t key, val;
+  uint8_t k[40];
+  if (!count) return ZG_EINVAL;
+  *count = 0;
+  if (!ls || !root || (!bitmap && nbits)) return ZG_EINVAL;
+  if (nbits) memset(bitmap, 0, (nbits + 7) / 8);
+  ZG_TRY(zg_kvdb_txn_begin(ls->db, &txn, NULL, false));
+  zg_err_t err = zg_kvdb_cursor_open(&c, txn, ls->dbi_seg);
+  if (err == ZG_OK) {
+    zg__ls_key_root_u64(k, root, 0);
+    key = zg_slice(k, 40);
+    err = zg_kvdb_cursor_get(c, &key, &val, ZG_KVDB_SEEK_GE);
+    while (err == ZG_OK && key.len == 40 && memcmp(key.ptr, root, 32) == 0) {
+      uint64_t i = zg_load_be64(key.ptr + 32);
+      if (i >= nbits) break; /* keys sort by index */
+      bitmap[i / 8] |= (uint8_t)(1u << (i % 8));
+      (*count)++;
+      err = zg_kvdb_cursor_get(c, &key, &val, ZG_KVDB_NEXT);
+    }
+    if (err == ZG_ENOTFOUND) err = ZG_OK;
+  }
+  zg_kvdb_cursor_close(c);
+  zg_kvdb_txn_abort(txn);
+  if (err != ZG_OK) {
+    if (nbits) memset(bitmap, 0, (nbits + 7) / 8);
+    *count = 0;
+  }
+  return err;
+}
+
 zg_err_t zg_logstore_verify(zg_logstore_t *ls, uint64_t *checked, uint64_t *bad) {
   zg_kvdb_txn_t *txn = NULL;
   zg_kvdb_cursor_t *c = NULL;

@@ -205,6 +205,12 @@ static void test_segments_and_sharing(void) {
   CHECK_OK(zg_logstore_segment_has(ls, &present, batch[0].root, 1));
   CHECK(present);
   for (uint64_t i = 0; i < 3; i++) CHECK_OK(check_seg(ls, 1, i, i < 2 ? SEG : 512));
+  uint8_t bm[2] = {0xff, 0xff};
+  uint64_t cnt = 9;
+  CHECK_OK(zg_logstore_segments_present(ls, bm, 2, &cnt, batch[0].root));
+  CHECK(cnt == 2 && bm[0] == 0x03);
+  CHECK_OK(zg_logstore_segments_present(ls, bm, 10, &cnt, batch[0].root));
+  CHECK(cnt == 3 && bm[0] == 0x07 && bm[1] == 0);
   size_t len;
   CHECK_ERR(zg_logstore_segment_get(ls, g_buf, 511, &len, batch[0].root, 2), ZG_EOVERFLOW);
   uint8_t r2[32];
