@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "proto/merkle_internal.h"
 #include "zg/hash.h"
 #include "zg/merkle.h"
 
@@ -88,14 +89,13 @@ zg_err_t zg_file_root_from_nodes(uint8_t out[32], const zg_merkle_node_t *nodes,
 
 /* Replaces h[0] by the root of the full tree over h[0 .. 2^height). */
 static void reduce_full(uint8_t (*h)[32], unsigned height) {
-  for (size_t n = (size_t)1 << height; n > 1; n >>= 1)
-    for (size_t i = 0; i < n / 2; i++) zg_keccak256_pair(h[i], h[2 * i], h[2 * i + 1]);
+  for (size_t n = (size_t)1 << height; n > 1; n >>= 1) zg__merkle_hash_pairs(h, (const uint8_t (*)[32])h, n / 2);
 }
 
 /* Promote-odd root of h[0 .. n), n >= 1, destroying h. */
 static void reduce_promote_odd(uint8_t out[32], uint8_t (*h)[32], size_t n) {
   while (n > 1) {
-    for (size_t i = 0; i < n / 2; i++) zg_keccak256_pair(h[i], h[2 * i], h[2 * i + 1]);
+    zg__merkle_hash_pairs(h, (const uint8_t (*)[32])h, n / 2);
     if (n & 1) memmove(h[n / 2], h[n - 1], 32);
     n = (n + 1) / 2;
   }
@@ -128,10 +128,9 @@ zg_err_t zg_merkle_segment_root(uint8_t out[32], const uint8_t *data, size_t len
   if (chunks == 0) chunks = have;
   if (chunks < have || chunks > ZG_SECTORS_PER_SEGMENT) return ZG_EINVAL;
   uint8_t h[ZG_SECTORS_PER_SEGMENT][32]; /* 32 KiB of stack */
-  for (size_t i = 0; i < have; i++) {
-    size_t off = i * ZG_SECTOR_BYTES;
-    zg_merkle_leaf_hash(h[i], data + off, len - off);
-  }
+  size_t full = len / ZG_SECTOR_BYTES;
+  zg__merkle_hash_leaves(h, data, full);
+  if (full < have) zg_merkle_leaf_hash(h[full], data + full * ZG_SECTOR_BYTES, len - full * ZG_SECTOR_BYTES);
   const uint8_t *z = zg_merkle_zero_hash(0);
   for (size_t i = have; i < chunks; i++) memcpy(h[i], z, 32);
   reduce_promote_odd(out, h, chunks);
@@ -197,10 +196,15 @@ zg_err_t zg_file_merkle_update(zg_file_merkle_t *b, const void *data, size_t len
     push_leaf_hashed(b);
   }
   while (len >= ZG_SECTOR_BYTES) {
-    zg_keccak256(b->seg[b->nseg], p, ZG_SECTOR_BYTES);
-    push_leaf_hashed(b);
-    p += ZG_SECTOR_BYTES;
-    len -= ZG_SECTOR_BYTES;
+    /* Whole sectors straight from the caller's buffer, up to the segment's end. */
+    size_t k = len / ZG_SECTOR_BYTES, room = ZG_SECTORS_PER_SEGMENT - b->nseg;
+    if (k > room) k = room;
+    zg__merkle_hash_leaves(b->seg + b->nseg, p, k);
+    b->leaves += k;
+    b->nseg += (uint32_t)k;
+    if (b->nseg == ZG_SECTORS_PER_SEGMENT) flush_segment(b);
+    p += k * ZG_SECTOR_BYTES;
+    len -= k * ZG_SECTOR_BYTES;
   }
   if (len) {
     memcpy(b->partial, p, len);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/merkle_internal.h"
 #include "zg/hash.h"
 #include "zg/merkle.h"
 
@@ -55,7 +56,7 @@ zg_err_t zg_merkle_tree_create(zg_merkle_tree_t **out, const uint8_t (*leaves)[3
   for (unsigned k = 0; k + 1 < t->nlevels; k++) {
     uint8_t (*a)[32] = t->h + t->off[k], (*p)[32] = t->h + t->off[k + 1];
     uint64_t len = t->len[k];
-    for (uint64_t i = 0; i < len / 2; i++) zg_keccak256_pair(p[i], a[2 * i], a[2 * i + 1]);
+    zg__merkle_hash_pairs(p, (const uint8_t (*)[32])a, (size_t)(len / 2));
     if (len & 1) memcpy(p[len / 2], a[len - 1], 32);
   }
   *out = t;
