@@ -30,9 +30,9 @@ static const uint64_t P[6] = {0xb9feffffffffaaabull, 0x1eabfffeb153ffffull, 0x67
 /* R^2 mod p, to enter Montgomery form. */
 static const zg_fp_t R2 = {{0xf4df1f341c341746ull, 0x0a76e6a609d104f1ull, 0x8de5476c4c95b6d5ull,
                             0x67eb88a9939d83c0ull, 0x9a793e85b519952dull, 0x11988fe592cae3aaull}};
-/* 2^64 in Montgomery form (2^64 * R mod p), for Horner over 64-bit chunks. */
-static const zg_fp_t M64 = {{0x42b7fde37dba9366ull, 0x7784894e27525bc3ull, 0xb2b91b9dc1f5b1e9ull,
-                             0x206f497dfcafb872ull, 0x594137cc89a9b0bbull, 0x0411cd9d20d7e399ull}};
+/* R^3 mod p: Montgomery-multiplying by it turns x / R into x R. */
+static const zg_fp_t R3 = {{0xed48ac6bd94ca1e0ull, 0x315f831e03a7adf8ull, 0x9a53352a615e29ddull,
+                            0x34c04e5e921e1761ull, 0x2512d43565724728ull, 0x0aa6346091755d4dull}};
 /* Public exponents: p - 2 (Fermat inverse), (p + 1) / 4 (square root),
  * (p - 1) / 2 (Legendre symbol, and the "lexicographically largest" bound). */
 static const uint64_t P_MINUS_2[6] = {0xb9feffffffffaaa9ull, 0x1eabfffeb153ffffull, 0x6730d2a0f6b0f624ull,
@@ -350,12 +350,11 @@ void zg__fp_from_u64(zg_fp_t *r, uint64_t v) {
 }
 
 void zg__fp_from_be64_reduce(zg_fp_t *r, const uint8_t in[64]) {
-  /* Horner over the eight 64-bit chunks: acc = acc * 2^64 + chunk. */
-  zg_fp_t acc = zg__fp_zero, c;
-  for (int i = 0; i < 8; i++) {
-    zg__fp_mul(&acc, &acc, &M64);
-    zg__fp_from_u64(&c, load_be64(in + 8 * i));
-    zg__fp_add(&acc, &acc, &c);
-  }
-  *r = acc;
+  /* REDC(in) = in / R mod p (in < 2^512 < p R), then times R^3 in
+   * Montgomery form: in R mod p, the Montgomery form of in mod p. */
+  uint64_t t[12] = {0};
+  zg_fp_t x;
+  for (int k = 0; k < 8; k++) t[k] = load_be64(in + 8 * (7 - k));
+  zg__fp_redc(&x, t);
+  zg__fp_mul(r, &x, &R3);
 }

@@ -290,6 +290,22 @@ static void test_fp_encoding(void) {
   memset(b, 0, 48);
   for (int i = 0; i < 8; i++) b[40 + i] = (uint8_t)(0x123456789abcdef0ull >> (56 - 8 * i));
   CHECK_MEM(out, b, 48);
+  /* 64-byte reduction at the extremes: 0, 2^512 - 1, p (to 0), p * 2^128 + 1. */
+  uint8_t w[64];
+  bn_t wv, want, got;
+  for (int c = 0; c < 4; c++) {
+    memset(w, c == 1 ? 0xff : 0, 64);
+    if (c == 2) memcpy(w + 16, P_BE, 48);
+    if (c == 3) {
+      memcpy(w, P_BE, 48);
+      w[63] = 1;
+    }
+    zg__fp_from_be64_reduce(&a, w);
+    bn_from_be(&wv, w, 64);
+    bn_mod(&want, &wv, &bn_p);
+    got = fp_to_bn(&a);
+    CHECK(bn_cmp(&got, &want) == 0);
+  }
   for (long it = 0; it < zgt_iters(100); it++) {
     bn_t v;
     rand_fp_bytes(b, &v);
