@@ -258,7 +258,23 @@ void zg_fr_pow(zg_fr_t *r, const zg_fr_t *a, const uint64_t e[4]) {
   *r = acc;
 }
 
-void zg_fr_inv(zg_fr_t *r, const zg_fr_t *a) { zg_fr_pow(r, a, R_MINUS_2); }
+/* a^e for a public exponent: fixed 4-bit windows, skipping the multiply
+ * for zero windows (a branch on the exponent only, never on a). */
+static void fr_pow_pub(zg_fr_t *r, const zg_fr_t *a, const uint64_t e[4]) {
+  zg_fr_t tab[16], acc;
+  zg_fr_set_one(&tab[0]);
+  tab[1] = *a;
+  for (int i = 2; i < 16; i++) zg_fr_mul(&tab[i], &tab[i - 1], a);
+  zg_fr_set_one(&acc);
+  for (int i = 63; i >= 0; i--) {
+    for (int k = 0; k < 4; k++) zg_fr_sqr(&acc, &acc);
+    unsigned w = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
+    if (w) zg_fr_mul(&acc, &acc, &tab[w]);
+  }
+  *r = acc;
+}
+
+void zg_fr_inv(zg_fr_t *r, const zg_fr_t *a) { fr_pow_pub(r, a, R_MINUS_2); }
 
 static void fr_cmov(zg_fr_t *r, const zg_fr_t *a, uint64_t c) {
   uint64_t mask = 0 - c;
