@@ -57,6 +57,10 @@ ZG_WARN_UNUSED zg_err_t zg_kvdb_open(zg_kvdb_t **out, const char *dir, const zg_
 /* Closes the environment. Every transaction and cursor must have ended. NULL
  * is ignored. */
 void zg_kvdb_close(zg_kvdb_t *db);
+/* Grows (or shrinks, down to the data present) the map to size bytes, the
+ * remedy for ZG_EFULL from MDB_MAP_FULL. No transaction may be active in
+ * this process while it runs. */
+ZG_WARN_UNUSED zg_err_t zg_kvdb_set_map_size(zg_kvdb_t *db, size_t size);
 /* Flushes the environment to disk (useful after no_sync commits). */
 ZG_WARN_UNUSED zg_err_t zg_kvdb_sync(zg_kvdb_t *db);
 

@@ -115,6 +115,11 @@ void zg_kvdb_close(zg_kvdb_t *db) {
   free(db);
 }
 
+zg_err_t zg_kvdb_set_map_size(zg_kvdb_t *db, size_t size) {
+  if (!db || size == 0) return ZG_EINVAL;
+  return zg__kvdb_err(mdb_env_set_mapsize(db->env, size), "mdb_env_set_mapsize");
+}
+
 zg_err_t zg_kvdb_sync(zg_kvdb_t *db) {
   if (!db) return ZG_EINVAL;
   return zg__kvdb_err(mdb_env_sync(db->env, 1), "mdb_env_sync");

@@ -268,6 +268,13 @@ static void test_map_full(void) {
     CHECK(v.len == sizeof val && memcmp(v.ptr, val, sizeof val) == 0);
   }
   zg_kvdb_txn_abort(t);
+  /* Growing the map lifts the limit. */
+  CHECK_OK(zg_kvdb_set_map_size(db, 4u << 20));
+  CHECK_OK(zg_kvdb_txn_begin(db, &t, NULL, true));
+  uint8_t k[8];
+  zg_store_be64(k, 5000);
+  CHECK_OK(zg_kvdb_put(t, d, zg_slice(k, 8), zg_slice(val, sizeof val), 0));
+  CHECK_OK(zg_kvdb_txn_commit(t));
   zg_kvdb_close(db);
   rm_rf(dir);
 }
