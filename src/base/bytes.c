@@ -151,45 +151,64 @@ size_t zg_base64_encode(char *out, const uint8_t *in, size_t n) {
   return o;
 }
 
-static int b64val(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
+/* Decoding table: the 6-bit value of each base64 symbol, 0x80 for '=', 0xff
+ * for bytes outside the alphabet. One lookup per symbol, and one OR over a
+ * quantum tells whether any symbol was special. */
+static const uint8_t b64dec[256] = {
+#define X 0xff
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, 62, X, X, X, 63, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, X, X, X, 0x80, X, X,
+    X, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, X, X, X, X, X,
+    X, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+#undef X
+};
 
 zg_err_t zg_base64_decode(zg_buf_t *buf, const char *s, size_t slen) {
   if (!s && slen) return ZG_EINVAL;
   if (slen % 4) return ZG_EBASE64;
+  if (slen == 0) return ZG_OK;
   size_t start = buf->len;
   ZG_TRY(zg_buf_reserve(buf, slen / 4 * 3));
-  for (size_t i = 0; i < slen; i += 4) {
-    bool last = i + 4 == slen;
-    int v[4];
+  const uint8_t *in = (const uint8_t *)s;
+  uint8_t *out = buf->ptr + buf->len;
+  /* Every quantum but the last: four alphabet symbols, no padding. */
+  size_t full = slen - 4;
+  for (size_t i = 0; i < full; i += 4) {
+    uint8_t a = b64dec[in[i]], b = b64dec[in[i + 1]], c = b64dec[in[i + 2]], d = b64dec[in[i + 3]];
+    if ((a | b | c | d) & 0x80) goto bad;
+    uint32_t w = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | d;
+    *out++ = (uint8_t)(w >> 16);
+    *out++ = (uint8_t)(w >> 8);
+    *out++ = (uint8_t)w;
+  }
+  /* The last quantum may end in "=" or "==" (only there, and "x=y=" is not
+   * allowed); the bits that padding drops must be zero (canonical form). */
+  {
+    const uint8_t *q = in + full;
+    uint8_t a = b64dec[q[0]], b = b64dec[q[1]], c = b64dec[q[2]], d = b64dec[q[3]];
+    if ((a | b) & 0x80) goto bad;
     int pad = 0;
-    for (int j = 0; j < 4; j++) {
-      if (s[i + j] == '=') {
-        /* Padding only in the last quantum, only in positions 2 and 3, and
-         * position 3 must be '=' too when position 2 is. */
-        if (!last || j < 2) goto bad;
-        v[j] = 0;
-        pad++;
-      } else {
-        if (pad) goto bad;
-        v[j] = b64val(s[i + j]);
-        if (v[j] < 0) goto bad;
+    if (d == 0x80) {
+      pad = 1;
+      d = 0;
+      if (c == 0x80) {
+        pad = 2;
+        c = 0;
       }
     }
-    uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
-    /* Canonical: the bits dropped by padding must be zero. */
+    if ((c | d) & 0x80) goto bad;
+    uint32_t w = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | d;
     if (pad == 2 && (w & 0xffff)) goto bad;
     if (pad == 1 && (w & 0xff)) goto bad;
-    buf->ptr[buf->len++] = (uint8_t)(w >> 16);
-    if (pad < 2) buf->ptr[buf->len++] = (uint8_t)(w >> 8);
-    if (pad < 1) buf->ptr[buf->len++] = (uint8_t)w;
+    *out++ = (uint8_t)(w >> 16);
+    if (pad < 2) *out++ = (uint8_t)(w >> 8);
+    if (pad < 1) *out++ = (uint8_t)w;
   }
+  buf->len = (size_t)(out - buf->ptr);
   return ZG_OK;
 bad:
   buf->len = start;
