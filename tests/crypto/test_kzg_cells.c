@@ -15,6 +15,7 @@
 #include "cli/yaml_lite.c"
 #include "zg/kzg.h"
 #include "zg/kzg_cells.h"
+#include "zg/rs.h"
 #include "zg_test.h"
 
 static zg_kzg_settings_t *g_s;
@@ -247,6 +248,31 @@ static void test_malformed(void) {
   free(rc);
 }
 
+static zg_err_t keep_rows(void *user, uint64_t row, const uint8_t *ext, size_t len) {
+  memcpy((uint8_t *)user + row * len, ext, len);
+  return ZG_OK;
+}
+
+/* The DA row extension at rate 1/2 is compute_cells of the row, for every row. */
+static void test_rs_is_7594(void) {
+  size_t len = 2 * ZG_RS_ROW_BYTES + zgt_rand_below(ZG_RS_ROW_BYTES);
+  uint8_t *payload = malloc(len), *ext = malloc(3 * (size_t)EXT), *cells = malloc(EXT);
+  zgt_rand_bytes(payload, len);
+  zg_rs_opts_t o = {2, 1};
+  zg_rs_encoder_t *enc = NULL;
+  CHECK_OK(zg_rs_encoder_create(&enc, &o, len, keep_rows, ext));
+  CHECK_OK(zg_rs_encoder_write(enc, payload, len));
+  CHECK_OK(zg_rs_encoder_finish(enc));
+  zg_rs_encoder_destroy(enc);
+  for (size_t r = 0; r < 3; r++) {
+    CHECK_OK(zg_kzg_compute_cells(g_ctx, cells, ext + r * EXT, BLOB, g_scr));
+    CHECK_MEM(cells, ext + r * EXT, EXT);
+  }
+  free(payload);
+  free(ext);
+  free(cells);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   char path[1024], msg[256];
@@ -262,6 +288,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_vectors);
   ZGT_RUN(test_random_blobs);
   ZGT_RUN(test_malformed);
+  ZGT_RUN(test_rs_is_7594);
   free(g_scr);
   zg_kzg_cells_destroy(g_ctx);
   cells_free();
