@@ -93,7 +93,8 @@ typedef struct zg_datafile zg_datafile_t;
  * zg_datafile_recover before appending after a crash. A last file whose
  * header is torn (shorter than a header, or all zeros) is re-initialised;
  * any other bad header is ZG_ECORRUPT. opts may be NULL. *out is NULL on failure. */
-ZG_WARN_UNUSED zg_err_t zg_datafile_open(zg_datafile_t **out, const char *dir, const zg_datafile_opts_t *opts);
+ZG_WARN_UNUSED zg_err_t zg_datafile_open(zg_datafile_t **out, const char *dir,
+                                         const zg_datafile_opts_t *opts);
 /* Closes every file. Unsynced records may be lost. NULL is ignored. */
 void zg_datafile_close(zg_datafile_t *df);
 

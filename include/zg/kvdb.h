@@ -74,7 +74,8 @@ ZG_WARN_UNUSED zg_err_t zg_kvdb_dbi_open(zg_kvdb_t *db, zg_kvdb_dbi_t *out, cons
  * snapshot. parent, when not NULL, must be a write transaction: the new one
  * is nested in it (its changes reach the parent only on commit, and aborting
  * it leaves the parent as it was). *out is NULL on failure. */
-ZG_WARN_UNUSED zg_err_t zg_kvdb_txn_begin(zg_kvdb_t *db, zg_kvdb_txn_t **out, zg_kvdb_txn_t *parent, bool write);
+ZG_WARN_UNUSED zg_err_t zg_kvdb_txn_begin(zg_kvdb_t *db, zg_kvdb_txn_t **out, zg_kvdb_txn_t *parent,
+                                          bool write);
 /* Commits and ends txn (also on failure: txn is gone either way). */
 ZG_WARN_UNUSED zg_err_t zg_kvdb_txn_commit(zg_kvdb_txn_t *txn);
 /* Ends txn discarding its changes. NULL is ignored. */
@@ -115,7 +116,8 @@ ZG_WARN_UNUSED zg_err_t zg_kvdb_cursor_open(zg_kvdb_cursor_t **out, zg_kvdb_txn_
 /* Moves the cursor and returns the key and value there (views, valid as for
  * zg_kvdb_get). For the SEEK ops *key is read first. ZG_ENOTFOUND when there
  * is no such entry (past either end); key and val are {NULL, 0} then. */
-ZG_WARN_UNUSED zg_err_t zg_kvdb_cursor_get(zg_kvdb_cursor_t *c, zg_slice_t *key, zg_slice_t *val, zg_kvdb_op_t op);
+ZG_WARN_UNUSED zg_err_t zg_kvdb_cursor_get(zg_kvdb_cursor_t *c, zg_slice_t *key, zg_slice_t *val,
+                                           zg_kvdb_op_t op);
 /* Deletes the entry under the cursor. */
 ZG_WARN_UNUSED zg_err_t zg_kvdb_cursor_del(zg_kvdb_cursor_t *c);
 /* Closes the cursor. NULL is ignored. */

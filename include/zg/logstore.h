@@ -54,10 +54,10 @@
 #include "zg/datafile.h"
 #include "zg/err.h"
 
-#define ZG_LOGSTORE_SECTOR 256u                 /* bytes per sector (Merkle leaf) */
-#define ZG_LOGSTORE_SEGMENT_SECTORS 1024u       /* sectors per segment */
-#define ZG_LOGSTORE_SEGMENT (256u * 1024u)      /* bytes per segment */
-#define ZG_LOGSTORE_MAX_NODES 4                 /* submission nodes per tx */
+#define ZG_LOGSTORE_SECTOR 256u                  /* bytes per sector (Merkle leaf) */
+#define ZG_LOGSTORE_SEGMENT_SECTORS 1024u        /* sectors per segment */
+#define ZG_LOGSTORE_SEGMENT (256u * 1024u)       /* bytes per segment */
+#define ZG_LOGSTORE_MAX_NODES 4                  /* submission nodes per tx */
 #define ZG_LOGSTORE_MAX_SIZE ((uint64_t)1 << 50) /* largest file size accepted */
 
 typedef enum {
@@ -74,13 +74,13 @@ typedef struct {
 
 /* A tx (submission) record. */
 typedef struct {
-  uint64_t seq;       /* submission index, the key */
-  uint8_t root[32];   /* data (file) root */
-  uint64_t size;      /* file size in bytes, 1..ZG_LOGSTORE_MAX_SIZE */
-  uint64_t start_pos; /* flow position of the first sector */
-  uint32_t nnodes;    /* 1..ZG_LOGSTORE_MAX_NODES */
+  uint64_t seq;                                    /* submission index, the key */
+  uint8_t root[32];                                /* data (file) root */
+  uint64_t size;                                   /* file size in bytes, 1..ZG_LOGSTORE_MAX_SIZE */
+  uint64_t start_pos;                              /* flow position of the first sector */
+  uint32_t nnodes;                                 /* 1..ZG_LOGSTORE_MAX_NODES */
   zg_logstore_node_t nodes[ZG_LOGSTORE_MAX_NODES]; /* heights < 64 */
-  uint8_t status;     /* zg_logstore_status_t; output only (ignored by put) */
+  uint8_t status;                                  /* zg_logstore_status_t; output only (ignored by put) */
 } zg_logstore_tx_t;
 
 /* One segment to put. */
@@ -124,7 +124,8 @@ size_t zg_logstore_segment_len(uint64_t size, uint64_t index);
  * LMDB environment, dir/data the data files. Recovery runs here: data past
  * the last committed index entry is truncated away. opts may be NULL. *out is
  * NULL on failure. */
-ZG_WARN_UNUSED zg_err_t zg_logstore_open(zg_logstore_t **out, const char *dir, const zg_logstore_opts_t *opts);
+ZG_WARN_UNUSED zg_err_t zg_logstore_open(zg_logstore_t **out, const char *dir,
+                                         const zg_logstore_opts_t *opts);
 /* Closes the store; no call may be in progress. NULL is ignored. */
 void zg_logstore_close(zg_logstore_t *ls);
 
@@ -163,8 +164,8 @@ ZG_WARN_UNUSED zg_err_t zg_logstore_segment_get(zg_logstore_t *ls, uint8_t *out,
 /* Same, through tx seq: *len is exactly zg_logstore_segment_len(tx.size,
  * index) (the stored bytes, cut or zero-extended: files with one root differ
  * only in zero padding). ZG_ERANGE for an index past the file. */
-ZG_WARN_UNUSED zg_err_t zg_logstore_segment_get_by_tx(zg_logstore_t *ls, uint8_t *out, size_t cap, size_t *len,
-                                                      uint64_t seq, uint64_t index);
+ZG_WARN_UNUSED zg_err_t zg_logstore_segment_get_by_tx(zg_logstore_t *ls, uint8_t *out, size_t cap,
+                                                      size_t *len, uint64_t seq, uint64_t index);
 /* Sets *present to whether segment index of root is stored. */
 ZG_WARN_UNUSED zg_err_t zg_logstore_segment_has(zg_logstore_t *ls, bool *present, const uint8_t root[32],
                                                 uint64_t index);
@@ -186,11 +187,13 @@ ZG_WARN_UNUSED zg_err_t zg_logstore_flow_node_get(zg_logstore_t *ls, uint8_t has
 /* The same lookup in the shape of zg/flow.h's zg_flow_node_fn (arg is the
  * zg_logstore_t *), so the store can be passed straight to zg_flow_proof and
  * friends as their fetch callback. */
-ZG_WARN_UNUSED zg_err_t zg_logstore_flow_node_fetch(void *arg, uint8_t out[32], unsigned height, uint64_t index);
+ZG_WARN_UNUSED zg_err_t zg_logstore_flow_node_fetch(void *arg, uint8_t out[32], unsigned height,
+                                                    uint64_t index);
 
 /* Small named values (name: 1..64 bytes of text; value up to 4096 bytes),
  * durable on return. */
-ZG_WARN_UNUSED zg_err_t zg_logstore_meta_put(zg_logstore_t *ls, const char *name, const void *val, size_t len);
+ZG_WARN_UNUSED zg_err_t zg_logstore_meta_put(zg_logstore_t *ls, const char *name, const void *val,
+                                             size_t len);
 /* Copies the value into out[0..cap), *len its length. ZG_ENOTFOUND;
  * ZG_EOVERFLOW when cap is too small. */
 ZG_WARN_UNUSED zg_err_t zg_logstore_meta_get(zg_logstore_t *ls, void *out, size_t cap, size_t *len,

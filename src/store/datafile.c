@@ -287,7 +287,8 @@ static int pwritev_all(int fd, struct iovec *iov, int n, uint64_t off) {
   return 0;
 }
 
-zg_err_t zg_datafile_append(zg_datafile_t *df, zg_datafile_loc_t *loc, const zg_slice_t *parts, size_t nparts) {
+zg_err_t zg_datafile_append(zg_datafile_t *df, zg_datafile_loc_t *loc, const zg_slice_t *parts,
+                            size_t nparts) {
   struct iovec iov[MAX_PARTS + 2];
   uint8_t lenb[4], crcb[4];
   uint64_t total = 0;
@@ -328,7 +329,8 @@ zg_err_t zg_datafile_append(zg_datafile_t *df, zg_datafile_loc_t *loc, const zg_
   }
   if (e != 0) {
     /* Cut the partial record so the file ends on the last whole frame. */
-    if (ftruncate(fd, (off_t)df->tail) != 0) zg_loge("datafile", "truncate after failed write: %s", strerror(errno));
+    if (ftruncate(fd, (off_t)df->tail) != 0)
+      zg_loge("datafile", "truncate after failed write: %s", strerror(errno));
     zg_logw("datafile", "append to %s: %s", df->dir, strerror(e));
     err = errno_to_err(e);
     goto out;

@@ -30,9 +30,12 @@ struct zg_kvdb {
 
 zg_err_t zg__kvdb_err(int rc, const char *what) {
   switch (rc) {
-    case MDB_SUCCESS: return ZG_OK;
-    case MDB_NOTFOUND: return ZG_ENOTFOUND;
-    case MDB_KEYEXIST: return ZG_EEXIST;
+    case MDB_SUCCESS:
+      return ZG_OK;
+    case MDB_NOTFOUND:
+      return ZG_ENOTFOUND;
+    case MDB_KEYEXIST:
+      return ZG_EEXIST;
     case MDB_MAP_FULL:
     case MDB_TXN_FULL:
     case MDB_DBS_FULL:
@@ -52,8 +55,10 @@ zg_err_t zg__kvdb_err(int rc, const char *what) {
       zg_logw("kvdb", "%s: %s", what, mdb_strerror(rc));
       return ZG_EBUSY;
     case MDB_BAD_VALSIZE:
-    case EINVAL: return ZG_EINVAL;
-    case ENOMEM: return ZG_ENOMEM;
+    case EINVAL:
+      return ZG_EINVAL;
+    case ENOMEM:
+      return ZG_ENOMEM;
     default:
       zg_loge("kvdb", "%s: %s (%d)", what, mdb_strerror(rc), rc);
       return ZG_EIO;
@@ -136,7 +141,8 @@ zg_err_t zg_kvdb_dbi_open(zg_kvdb_t *db, zg_kvdb_dbi_t *out, const char *name, b
   unsigned envflags = 0;
   (void)mdb_env_get_flags(env, &envflags);
   bool ro = (envflags & MDB_RDONLY) != 0;
-  if ((rc = mdb_txn_begin(env, NULL, ro ? MDB_RDONLY : 0, &txn)) != 0) return zg__kvdb_err(rc, "dbi_open begin");
+  if ((rc = mdb_txn_begin(env, NULL, ro ? MDB_RDONLY : 0, &txn)) != 0)
+    return zg__kvdb_err(rc, "dbi_open begin");
   if ((rc = mdb_dbi_open(txn, name, create && !ro ? MDB_CREATE : 0, &dbi)) != 0) {
     mdb_txn_abort(txn);
     return zg__kvdb_err(rc, "mdb_dbi_open");
@@ -180,7 +186,8 @@ zg_err_t zg_kvdb_get(zg_kvdb_txn_t *txn, zg_kvdb_dbi_t dbi, zg_slice_t key, zg_s
 zg_err_t zg_kvdb_put(zg_kvdb_txn_t *txn, zg_kvdb_dbi_t dbi, zg_slice_t key, zg_slice_t val, unsigned flags) {
   MDB_val k = to_val(key), v = to_val(val);
   if (!txn || key.len == 0 || (flags & ~(ZG_KVDB_NOOVERWRITE | ZG_KVDB_APPEND))) return ZG_EINVAL;
-  unsigned f = ((flags & ZG_KVDB_NOOVERWRITE) ? MDB_NOOVERWRITE : 0) | ((flags & ZG_KVDB_APPEND) ? MDB_APPEND : 0);
+  unsigned f =
+      ((flags & ZG_KVDB_NOOVERWRITE) ? MDB_NOOVERWRITE : 0) | ((flags & ZG_KVDB_APPEND) ? MDB_APPEND : 0);
   int rc = mdb_put(TXN(txn), dbi, &k, &v, f);
   if (rc == MDB_KEYEXIST && (flags & ZG_KVDB_APPEND) && !(flags & ZG_KVDB_NOOVERWRITE)) {
     return ZG_EINVAL; /* APPEND with a key out of order */
@@ -229,14 +236,29 @@ zg_err_t zg_kvdb_cursor_get(zg_kvdb_cursor_t *c, zg_slice_t *key, zg_slice_t *va
   MDB_cursor_op mop;
   if (!c || !key || !val) return ZG_EINVAL;
   switch (op) {
-    case ZG_KVDB_FIRST: mop = MDB_FIRST; break;
-    case ZG_KVDB_LAST: mop = MDB_LAST; break;
-    case ZG_KVDB_NEXT: mop = MDB_NEXT; break;
-    case ZG_KVDB_PREV: mop = MDB_PREV; break;
-    case ZG_KVDB_SEEK_GE: mop = MDB_SET_RANGE; break;
-    case ZG_KVDB_SEEK_EQ: mop = MDB_SET_KEY; break;
-    case ZG_KVDB_CURRENT: mop = MDB_GET_CURRENT; break;
-    default: return ZG_EINVAL;
+    case ZG_KVDB_FIRST:
+      mop = MDB_FIRST;
+      break;
+    case ZG_KVDB_LAST:
+      mop = MDB_LAST;
+      break;
+    case ZG_KVDB_NEXT:
+      mop = MDB_NEXT;
+      break;
+    case ZG_KVDB_PREV:
+      mop = MDB_PREV;
+      break;
+    case ZG_KVDB_SEEK_GE:
+      mop = MDB_SET_RANGE;
+      break;
+    case ZG_KVDB_SEEK_EQ:
+      mop = MDB_SET_KEY;
+      break;
+    case ZG_KVDB_CURRENT:
+      mop = MDB_GET_CURRENT;
+      break;
+    default:
+      return ZG_EINVAL;
   }
   if (op == ZG_KVDB_SEEK_GE || op == ZG_KVDB_SEEK_EQ) {
     if (key->len == 0) return ZG_EINVAL;

@@ -109,8 +109,8 @@ zg_err_t zg_logstore_open(zg_logstore_t **out, const char *dir, const zg_logstor
       (err = zg_kvdb_dbi_open(ls->db, &ls->dbi_flow, "flow", true)) != ZG_OK ||
       (err = zg_kvdb_dbi_open(ls->db, &ls->dbi_meta, "meta", true)) != ZG_OK)
     goto out;
-  zg_datafile_opts_t dopts = {.file_limit = ls->opts.file_limit, .no_sync = ls->opts.no_sync,
-                              .fault = ls->opts.fault};
+  zg_datafile_opts_t dopts = {
+      .file_limit = ls->opts.file_limit, .no_sync = ls->opts.no_sync, .fault = ls->opts.fault};
   snprintf(path, sizeof path, "%s/data", dir);
   if ((err = zg_datafile_open(&ls->df, path, &dopts)) != ZG_OK) goto out;
   if ((err = recover(ls)) != ZG_OK) goto out;
@@ -143,7 +143,7 @@ void zg_logstore_stats(zg_logstore_t *ls, zg_logstore_stats_t *out) {
 
 /* Reads the root record of root in txn. */
 static zg_err_t root_get(zg_logstore_t *ls, zg_kvdb_txn_t *txn, zg_logstore_root_info_t *ri,
-                        const uint8_t root[32]) {
+                         const uint8_t root[32]) {
   zg_slice_t v;
   zg_err_t err = zg_kvdb_get(txn, ls->dbi_root, zg_slice(root, 32), &v);
   if (err != ZG_OK) {
@@ -171,7 +171,8 @@ static zg_err_t root_complete(zg_logstore_t *ls, zg_kvdb_txn_t *txn, bool *done,
   zg__ls_key_root_u64(k, root, 0);
   key = zg_slice(k, 40);
   zg_err_t err = zg_kvdb_cursor_get(c, &key, &val, ZG_KVDB_SEEK_GE);
-  while (err == ZG_OK && key.len == 40 && memcmp(key.ptr, root, 32) == 0 && zg_load_be64(key.ptr + 32) < nseg) {
+  while (err == ZG_OK && key.len == 40 && memcmp(key.ptr, root, 32) == 0 &&
+         zg_load_be64(key.ptr + 32) < nseg) {
     have++;
     err = zg_kvdb_cursor_get(c, &key, &val, ZG_KVDB_NEXT);
   }
@@ -396,8 +397,8 @@ static zg_err_t seg_loc(zg_logstore_t *ls, zg_datafile_loc_t *loc, const uint8_t
 /* Reads the record at loc into out (cap bytes), checking it is (root, index).
  * Records are never rewritten in place, so the location stays valid after
  * the snapshot that gave it ends. */
-static zg_err_t seg_read(zg_logstore_t *ls, uint8_t *out, size_t cap, size_t *len, const zg_datafile_loc_t *loc,
-                         const uint8_t root[32], uint64_t index) {
+static zg_err_t seg_read(zg_logstore_t *ls, uint8_t *out, size_t cap, size_t *len,
+                         const zg_datafile_loc_t *loc, const uint8_t root[32], uint64_t index) {
   uint8_t hdr[ZG__SEGHDR_LEN], want[ZG__SEGHDR_LEN];
   size_t n = loc->len - ZG__SEGHDR_LEN;
   *len = 0;
@@ -415,8 +416,8 @@ static zg_err_t seg_read(zg_logstore_t *ls, uint8_t *out, size_t cap, size_t *le
   return ZG_OK;
 }
 
-zg_err_t zg_logstore_segment_get(zg_logstore_t *ls, uint8_t *out, size_t cap, size_t *len, const uint8_t root[32],
-                                 uint64_t index) {
+zg_err_t zg_logstore_segment_get(zg_logstore_t *ls, uint8_t *out, size_t cap, size_t *len,
+                                 const uint8_t root[32], uint64_t index) {
   zg_datafile_loc_t loc;
   if (!len) return ZG_EINVAL;
   *len = 0;

@@ -111,7 +111,8 @@ zg_err_t zg__logstore_loc_decode(zg_datafile_loc_t *out, const uint8_t *p, size_
   uint64_t off = zg_load_be64(p + 4);
   /* A segment record holds the 40-byte header and 256..256 KiB of data. */
   if (n < ZG__SEGHDR_LEN + ZG_LOGSTORE_SECTOR || n > ZG__SEGHDR_LEN + ZG_LOGSTORE_SEGMENT ||
-      (n - ZG__SEGHDR_LEN) % ZG_LOGSTORE_SECTOR != 0 || off < ZG_DATAFILE_HEADER_SIZE || off > ((uint64_t)1 << 62))
+      (n - ZG__SEGHDR_LEN) % ZG_LOGSTORE_SECTOR != 0 || off < ZG_DATAFILE_HEADER_SIZE ||
+      off > ((uint64_t)1 << 62))
     return ZG_ECORRUPT;
   out->file = zg_load_be32(p);
   out->off = off;

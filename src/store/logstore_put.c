@@ -35,19 +35,20 @@
 /* ZG_VERIFY builds check the write path's invariants (a violation is a bug
  * here, never bad input or a disk fault). */
 #ifdef ZG_VERIFY
-#define LS_VERIFY(cond)                                                         \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
+#define LS_VERIFY(cond)                                                                            \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
       fprintf(stderr, "zg: logstore invariant violated: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      abort();                                                                  \
-    }                                                                           \
+      abort();                                                                                     \
+    }                                                                                              \
   } while (0)
 #else
 #define LS_VERIFY(cond) ((void)0)
 #endif
 
 /* Puts one segment of a request inside txn. */
-static zg_err_t put_segment(zg_logstore_t *ls, zg_kvdb_txn_t *txn, const zg_logstore_seg_t *s, uint64_t *written) {
+static zg_err_t put_segment(zg_logstore_t *ls, zg_kvdb_txn_t *txn, const zg_logstore_seg_t *s,
+                            uint64_t *written) {
   uint8_t k[40], hdr[ZG__SEGHDR_LEN], lv[ZG__LOCREC_LEN], rv[ZG__ROOTREC_LEN];
   zg_logstore_root_info_t ri;
   zg_datafile_loc_t loc;

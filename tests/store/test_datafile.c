@@ -38,7 +38,8 @@ static void fill(uint8_t *p, size_t n, uint64_t seed) {
 static zg_err_t put_rec(zg_datafile_t *df, rec_t *r, uint32_t len, uint64_t seed) {
   static uint8_t buf[MAXREC];
   fill(buf, len, seed);
-  size_t a = len ? zgt_rand_below(len + 1) : 0, b = a + (len - a ? zgt_rand_below((uint32_t)(len - a) + 1) : 0);
+  size_t a = len ? zgt_rand_below(len + 1) : 0,
+         b = a + (len - a ? zgt_rand_below((uint32_t)(len - a) + 1) : 0);
   zg_slice_t parts[3] = {zg_slice(buf, a), zg_slice(buf + a, b - a), zg_slice(buf + b, len - b)};
   r->len = len;
   r->seed = seed;
@@ -60,8 +61,8 @@ static zg_err_t check_rec(zg_datafile_t *df, const rec_t *r) {
     return e;
   }
   fill(want, r->len, r->seed);
-  if (memcmp(got, want, r->len) != 0) ZGT_FAIL("record %u:%llu bytes differ", (unsigned)r->loc.file,
-                                               (unsigned long long)r->loc.off);
+  if (memcmp(got, want, r->len) != 0)
+    ZGT_FAIL("record %u:%llu bytes differ", (unsigned)r->loc.file, (unsigned long long)r->loc.off);
   return ZG_OK;
 }
 
@@ -233,7 +234,8 @@ static void test_fault_injection(void) {
     int ok = 0;
     for (int i = 0; i < N; i++) {
       zg_datafile_pos_t before = zg_datafile_tail(df);
-      zg_err_t e = put_rec(df, &recs[ok], 4000 + (uint32_t)zgt_rand_below(20000), (uint64_t)(fail_at * 100 + i));
+      zg_err_t e =
+          put_rec(df, &recs[ok], 4000 + (uint32_t)zgt_rand_below(20000), (uint64_t)(fail_at * 100 + i));
       if (i + 1 == fail_at) {
         CHECK_ERR(e, ZG_EFULL);
         zg_datafile_pos_t after = zg_datafile_tail(df);

@@ -252,8 +252,10 @@ static void test_map_full(void) {
     zg_store_be64(k, (uint64_t)i);
     CHECK_OK(zg_kvdb_txn_begin(db, &t, NULL, true));
     e = zg_kvdb_put(t, d, zg_slice(k, 8), zg_slice(val, sizeof val), 0);
-    if (e == ZG_OK) e = zg_kvdb_txn_commit(t);
-    else zg_kvdb_txn_abort(t);
+    if (e == ZG_OK)
+      e = zg_kvdb_txn_commit(t);
+    else
+      zg_kvdb_txn_abort(t);
     if (e == ZG_OK) committed++;
   }
   CHECK_EQ(e, ZG_EFULL);

@@ -313,7 +313,7 @@ static void test_corruption(void) {
   for (uint64_t i = 0; i < 4; i++) CHECK_OK(put_seg(ls, 1, i, SEG));
   zg_logstore_close(ls);
   snprintf(path, sizeof path, "%s/data/00000000.zgd", dir);
-  long rec = 8 + 40 + SEG; /* frame size of one segment record */
+  long rec = 8 + 40 + SEG;                           /* frame size of one segment record */
   st_flip(path, 16 + rec * 1 + 4 + 40 + 1000, 0x01); /* data of segment 1 */
   st_flip(path, 16 + rec * 2 + 4 + 5, 0x20);         /* header (root) of segment 2 */
   CHECK_OK(zg_logstore_open(&ls, dir, &o));
@@ -469,7 +469,8 @@ static void test_tmpfs_full(void) {
   CHECK_OK(zg_logstore_verify(ls, &checked, &bad));
   CHECK(checked == ok && bad == 0);
   CHECK_EQ(tx_status(ls, 0), ZG_LOGSTORE_PENDING);
-  printf("  tmpfs 8 MiB: %llu segments stored before ZG_EFULL, all intact after reopen\n", (unsigned long long)ok);
+  printf("  tmpfs 8 MiB: %llu segments stored before ZG_EFULL, all intact after reopen\n",
+         (unsigned long long)ok);
   zg_logstore_close(ls);
   st_umount(dir);
 }
@@ -540,7 +541,8 @@ static void test_concurrent(void) {
   zg_logstore_stats(ls, &st);
   CHECK_EQ(st.calls, WRITERS * PER_WRITER);
   CHECK(st.groups >= 1 && st.groups <= st.calls);
-  printf("  %d concurrent puts committed in %llu groups\n", WRITERS * PER_WRITER, (unsigned long long)st.groups);
+  printf("  %d concurrent puts committed in %llu groups\n", WRITERS * PER_WRITER,
+         (unsigned long long)st.groups);
   CHECK_EQ(tx_status(ls, 0), ZG_LOGSTORE_FINALIZED);
   for (uint64_t i = 0; i < WRITERS * PER_WRITER; i++) CHECK_OK(check_seg(ls, 1, i, SEG));
   zg_logstore_close(ls);

@@ -177,8 +177,8 @@ static void verify_store(const char *dir, uint64_t *ntx_out) {
       size_t len = 0, wl = zg_logstore_segment_len(want.size, i);
       CHECK_OK(zg_logstore_segment_get(ls, g_buf, SEG, &len, want.root, i));
       data_of(g_want, wl, c, i);
-      if (len != wl || memcmp(g_buf, g_want, wl) != 0) ZGT_FAIL("tx %llu segment %llu differs",
-                                                               (unsigned long long)s, (unsigned long long)i);
+      if (len != wl || memcmp(g_buf, g_want, wl) != 0)
+        ZGT_FAIL("tx %llu segment %llu differs", (unsigned long long)s, (unsigned long long)i);
     }
     CHECK_EQ(tx.status, all ? ZG_LOGSTORE_FINALIZED : ZG_LOGSTORE_PENDING);
   }
@@ -226,10 +226,13 @@ static void test_kill9(void) {
     uint64_t acks = 0;
     while (read(pfd[0], &r, sizeof r) == (ssize_t)sizeof r) {
       acks++;
-      if (r.type == 'T' && r.a < MAX_SEQ) g_tx_acked[r.a] = 1;
-      else if (r.type == 'S' && r.a < MAX_SEQ && r.b < MAX_NSEG) g_seg_acked[r.a][r.b] = 1;
-      else ZGT_FAIL("round %ld: child reported %c %llu %llu", round, r.type, (unsigned long long)r.a,
-                    (unsigned long long)r.b);
+      if (r.type == 'T' && r.a < MAX_SEQ)
+        g_tx_acked[r.a] = 1;
+      else if (r.type == 'S' && r.a < MAX_SEQ && r.b < MAX_NSEG)
+        g_seg_acked[r.a][r.b] = 1;
+      else
+        ZGT_FAIL("round %ld: child reported %c %llu %llu", round, r.type, (unsigned long long)r.a,
+                 (unsigned long long)r.b);
     }
     close(pfd[0]);
     if (acks == 0) early++;
