@@ -98,7 +98,7 @@ typedef struct {
 } zg_file_root_t;
 
 /*
- * A caller-embedded builder (about 33 KiB: the leaf hashes of one segment,
+ * A caller-embedded builder (about 34 KiB: the leaf hashes of one segment,
  * one partial sector, and one peak per level above the segment). Feed bytes
  * in any chunking with _update, then _final. State is O(log n) plus one
  * segment, so a file of any size streams through it.

@@ -21,6 +21,13 @@ sdk_version=${ZG_SDK_VERSION:-1.2.8}
 max_mib=${ZG_INTEROP_MAX_MIB:-300}
 seed=${ZG_INTEROP_SEED:-$(( $(date +%s) % 1000000 ))}
 
+# The verb's own contract first: usage errors exit 2, unreadable or empty files 1.
+"$zg" root >/dev/null 2>&1; [ $? = 2 ] || { echo "FAIL: 'zg root' without FILE should exit 2"; exit 1; }
+"$zg" root --bogus x >/dev/null 2>&1; [ $? = 2 ] || { echo "FAIL: 'zg root --bogus' should exit 2"; exit 1; }
+"$zg" root /nonexistent/zg-file >/dev/null 2>&1; [ $? = 1 ] || { echo "FAIL: missing file should exit 1"; exit 1; }
+empty=$(mktemp); "$zg" root "$empty" >/dev/null 2>&1; rc=$?; rm -f "$empty"
+[ $rc = 1 ] || { echo "FAIL: an empty file should exit 1 (0G rejects empty files)"; exit 1; }
+
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
   echo "SKIP: npm/node not installed; the 0G SDK interop test needs them"
   exit 77
