@@ -58,15 +58,16 @@ ZG_BENCH(merkle_segment_root) {
 /* A proof over the segment-root tree of a 10 GiB file (40,960 segments). */
 ZG_BENCH(merkle_proof_verify) {
   uint64_t n = 40960;
-  uint8_t (*leaves)[32] = malloc(n * 32);
+  uint8_t(*leaves)[32] = malloc(n * 32);
   for (uint64_t i = 0; i < n; i++) memset(leaves[i], (int)(i & 0xff), 32);
   zg_merkle_tree_t *t;
   zg_merkle_proof_t p;
-  if (zg_merkle_tree_create(&t, (const uint8_t (*)[32])leaves, n) != ZG_OK) abort();
+  if (zg_merkle_tree_create(&t, (const uint8_t(*)[32])leaves, n) != ZG_OK) abort();
   if (zg_merkle_tree_proof(&p, t, 12345) != ZG_OK) abort();
   bool ok = false;
   while (zg_bench_loop(b))
-    if (zg_merkle_proof_verify(&ok, &p, leaves[12345], zg_merkle_tree_root(t), 12345, n) != ZG_OK || !ok) abort();
+    if (zg_merkle_proof_verify(&ok, &p, leaves[12345], zg_merkle_tree_root(t), 12345, n) != ZG_OK || !ok)
+      abort();
   zg_merkle_tree_destroy(t);
   free(leaves);
 }
@@ -78,16 +79,19 @@ ZG_BENCH(merkle_segment_verify) {
   zg_file_root_t r;
   uint8_t roots[20][32];
   for (int i = 0; i < 20; i++)
-    if (zg_merkle_segment_root(roots[i], d + (size_t)i * ZG_SEGMENT_BYTES, ZG_SEGMENT_BYTES, 0) != ZG_OK) abort();
+    if (zg_merkle_segment_root(roots[i], d + (size_t)i * ZG_SEGMENT_BYTES, ZG_SEGMENT_BYTES, 0) != ZG_OK)
+      abort();
   if (zg_file_merkle_root(&r, d, len, NULL, NULL) != ZG_OK) abort();
   zg_merkle_tree_t *t;
   zg_merkle_proof_t p;
-  if (zg_merkle_tree_create(&t, (const uint8_t (*)[32])roots, 20) != ZG_OK) abort();
+  if (zg_merkle_tree_create(&t, (const uint8_t(*)[32])roots, 20) != ZG_OK) abort();
   if (zg_merkle_tree_proof(&p, t, 7) != ZG_OK) abort();
   bool ok = false;
   b->bytes_per_op = ZG_SEGMENT_BYTES;
   while (zg_bench_loop(b))
-    if (zg_segment_proof_verify(&ok, &p, r.root, len, 7, d + 7 * ZG_SEGMENT_BYTES, ZG_SEGMENT_BYTES) != ZG_OK || !ok)
+    if (zg_segment_proof_verify(&ok, &p, r.root, len, 7, d + 7 * ZG_SEGMENT_BYTES, ZG_SEGMENT_BYTES) !=
+            ZG_OK ||
+        !ok)
       abort();
   zg_merkle_tree_destroy(t);
   free(d);

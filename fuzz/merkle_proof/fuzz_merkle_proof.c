@@ -20,13 +20,15 @@ static void verify_all(const zg_merkle_proof_t *p, uint64_t knob) {
   bool ok;
   uint8_t seg[512] = {0};
   uint64_t nleaves = 1 + (knob & 0xffff), file_size = 1 + (knob >> 16) % (64ull << 20);
-  (void)zg_merkle_proof_verify(&ok, p, p->lemma[0], p->lemma[p->nlemma ? p->nlemma - 1 : 0], knob % nleaves, nleaves);
+  (void)zg_merkle_proof_verify(&ok, p, p->lemma[0], p->lemma[p->nlemma ? p->nlemma - 1 : 0], knob % nleaves,
+                               nleaves);
   zg_file_layout_t lay;
   if (zg_file_layout(&lay, file_size) == ZG_OK) {
     uint64_t idx = (knob >> 8) % lay.data_segments;
     size_t len;
     if (zg_segment_data_len(&len, &lay, idx) == ZG_OK && len <= sizeof seg)
-      (void)zg_segment_proof_verify(&ok, p, p->lemma[p->nlemma ? p->nlemma - 1 : 0], file_size, idx, seg, len);
+      (void)zg_segment_proof_verify(&ok, p, p->lemma[p->nlemma ? p->nlemma - 1 : 0], file_size, idx, seg,
+                                    len);
   }
   (void)zg_flow_proof_verify(&ok, p, p->lemma[0], (unsigned)(knob % 12), knob >> 20,
                              p->lemma[p->nlemma ? p->nlemma - 1 : 0], 1 + (knob >> 4));
@@ -50,33 +52,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   zg_buf_t b;
   zg_buf_init(&b);
   switch (data[0] % 3) {
-  case 0:
-    if (zg_merkle_proof_from_json(p, (const char *)in, n) == ZG_OK) {
-      if (zg_merkle_proof_to_json(&b, p) != ZG_OK) abort();
-      if (zg_merkle_proof_from_json(q, (const char *)b.ptr, b.len) != ZG_OK) abort();
-      same(p, q);
-      verify_all(p, knob);
+    case 0:
+      if (zg_merkle_proof_from_json(p, (const char *)in, n) == ZG_OK) {
+        if (zg_merkle_proof_to_json(&b, p) != ZG_OK) abort();
+        if (zg_merkle_proof_from_json(q, (const char *)b.ptr, b.len) != ZG_OK) abort();
+        same(p, q);
+        verify_all(p, knob);
+      }
+      break;
+    case 1:
+      if (zg_merkle_proof_decode(p, in, n) == ZG_OK) {
+        if (zg_merkle_proof_encode(&b, p) != ZG_OK) abort();
+        if (b.len != n || memcmp(b.ptr, in, n) != 0) abort(); /* canonical */
+        verify_all(p, knob);
+      }
+      break;
+    default: {
+      zg_flow_t f;
+      if (zg_flow_deserialize(&f, in, n) == ZG_OK) {
+        if (zg_flow_serialize(&b, &f) != ZG_OK || b.len != n || memcmp(b.ptr, in, n) != 0) abort();
+        uint8_t root[32];
+        zg_flow_root(&f, root);
+        zg_merkle_node_t node = {{0}, (uint32_t)(knob % 20)};
+        zg_flow_append_t res;
+        (void)zg_flow_append(&f, &res, &node, 1);
+      }
+      break;
     }
-    break;
-  case 1:
-    if (zg_merkle_proof_decode(p, in, n) == ZG_OK) {
-      if (zg_merkle_proof_encode(&b, p) != ZG_OK) abort();
-      if (b.len != n || memcmp(b.ptr, in, n) != 0) abort(); /* canonical */
-      verify_all(p, knob);
-    }
-    break;
-  default: {
-    zg_flow_t f;
-    if (zg_flow_deserialize(&f, in, n) == ZG_OK) {
-      if (zg_flow_serialize(&b, &f) != ZG_OK || b.len != n || memcmp(b.ptr, in, n) != 0) abort();
-      uint8_t root[32];
-      zg_flow_root(&f, root);
-      zg_merkle_node_t node = {{0}, (uint32_t)(knob % 20)};
-      zg_flow_append_t res;
-      (void)zg_flow_append(&f, &res, &node, 1);
-    }
-    break;
-  }
   }
   zg_buf_clear(&b);
   free(p);

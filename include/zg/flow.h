@@ -70,8 +70,8 @@ ZG_WARN_UNUSED zg_err_t zg_flow_append(zg_flow_t *f, zg_flow_append_t *res, cons
                                        size_t n);
 
 /* The startPos an append of these nodes would get, without appending. */
-ZG_WARN_UNUSED zg_err_t zg_flow_next_start(const zg_flow_t *f, uint64_t *start_pos, const zg_merkle_node_t *nodes,
-                                           size_t n);
+ZG_WARN_UNUSED zg_err_t zg_flow_next_start(const zg_flow_t *f, uint64_t *start_pos,
+                                           const zg_merkle_node_t *nodes, size_t n);
 
 /* Leaf value of flow sector pos: raw zero for the dummy sector 0, otherwise
  * keccak256 of the sector (len <= 256, zero-padded). */
@@ -105,8 +105,8 @@ ZG_WARN_UNUSED zg_err_t zg_flow_node(const zg_flow_t *f, uint8_t out[32], unsign
  * height+i is a left child; nlemma = npath + 2 always (0G FlowProof), npath =
  * H - height. ZG_ERANGE when the node starts at or beyond length or height > H.
  */
-ZG_WARN_UNUSED zg_err_t zg_flow_proof(zg_merkle_proof_t *out, const zg_flow_t *f, unsigned height, uint64_t index,
-                                      zg_flow_node_fn fetch, void *arg);
+ZG_WARN_UNUSED zg_err_t zg_flow_proof(zg_merkle_proof_t *out, const zg_flow_t *f, unsigned height,
+                                      uint64_t index, zg_flow_node_fn fetch, void *arg);
 
 /* Verifies a flow proof of `node` at (height, index) against `root` of a
  * flow of `flow_length` sectors (path length must be H - height). *ok is the

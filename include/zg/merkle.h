@@ -29,17 +29,17 @@
 #include "zg/err.h"
 
 /* ---- Storage constants (0G ZgsSpec) ---- */
-#define ZG_SECTOR_BYTES 256u                     /* Merkle leaf, flow address unit ("chunk", "entry") */
-#define ZG_SEAL_BYTES 4096u                      /* sealing unit, PoRA answer */
+#define ZG_SECTOR_BYTES 256u /* Merkle leaf, flow address unit ("chunk", "entry") */
+#define ZG_SEAL_BYTES 4096u  /* sealing unit, PoRA answer */
 #define ZG_SECTORS_PER_SEAL 16u
-#define ZG_SEGMENT_BYTES (256u * 1024u)          /* upload/sync/shard/mining unit ("load") */
+#define ZG_SEGMENT_BYTES (256u * 1024u) /* upload/sync/shard/mining unit ("load") */
 #define ZG_SECTORS_PER_SEGMENT 1024u
-#define ZG_SEGMENT_HEIGHT 10u                    /* log2(ZG_SECTORS_PER_SEGMENT) */
-#define ZG_PRICING_BYTES (8ull << 30)            /* reward pricing chunk, 8 GiB */
+#define ZG_SEGMENT_HEIGHT 10u         /* log2(ZG_SECTORS_PER_SEGMENT) */
+#define ZG_PRICING_BYTES (8ull << 30) /* reward pricing chunk, 8 GiB */
 #define ZG_SECTORS_PER_PRICING (1ull << 25)
-#define ZG_MAX_MINING_SECTORS (1ull << 35)       /* 8 TiB per shard */
+#define ZG_MAX_MINING_SECTORS (1ull << 35) /* 8 TiB per shard */
 #define ZG_SUBMISSION_MAX_NODES 4u
-#define ZG_SUBMISSION_MAX_HEIGHT 64u             /* node heights must be < 64 */
+#define ZG_SUBMISSION_MAX_HEIGHT 64u /* node heights must be < 64 */
 /* Largest file size the layout accepts: 2^56 bytes (2^48 chunks). */
 #define ZG_FILE_MAX_BYTES (1ull << 56)
 
@@ -137,7 +137,8 @@ ZG_WARN_UNUSED zg_err_t zg_file_merkle_root(zg_file_root_t *out, const void *dat
  * means ceil(len/256). ZG_EINVAL when len is 0 or above 256 KiB, or chunks
  * is below ceil(len/256) or above 1024.
  */
-ZG_WARN_UNUSED zg_err_t zg_merkle_segment_root(uint8_t out[32], const uint8_t *data, size_t len, size_t chunks);
+ZG_WARN_UNUSED zg_err_t zg_merkle_segment_root(uint8_t out[32], const uint8_t *data, size_t len,
+                                               size_t chunks);
 
 /* Root of the promote-odd tree over n >= 1 leaf hashes (ZG_EINVAL for n 0). */
 ZG_WARN_UNUSED zg_err_t zg_merkle_root_of(uint8_t out[32], const uint8_t (*leaves)[32], uint64_t n);
@@ -163,13 +164,15 @@ typedef struct zg_merkle_tree zg_merkle_tree_t;
 
 /* Builds the tree over n >= 1 leaves (copied). ZG_EINVAL for n 0 or more
  * than 2^40 leaves, ZG_ENOMEM. */
-ZG_WARN_UNUSED zg_err_t zg_merkle_tree_create(zg_merkle_tree_t **out, const uint8_t (*leaves)[32], uint64_t n);
+ZG_WARN_UNUSED zg_err_t zg_merkle_tree_create(zg_merkle_tree_t **out, const uint8_t (*leaves)[32],
+                                              uint64_t n);
 void zg_merkle_tree_destroy(zg_merkle_tree_t *t);
 /* The root (borrowed, valid until _destroy) and the leaf count. */
 const uint8_t *zg_merkle_tree_root(const zg_merkle_tree_t *t);
 uint64_t zg_merkle_tree_leaves(const zg_merkle_tree_t *t);
 /* The proof of leaf index, in 0G's shape. ZG_ERANGE when index >= leaves. */
-ZG_WARN_UNUSED zg_err_t zg_merkle_tree_proof(zg_merkle_proof_t *out, const zg_merkle_tree_t *t, uint64_t index);
+ZG_WARN_UNUSED zg_err_t zg_merkle_tree_proof(zg_merkle_proof_t *out, const zg_merkle_tree_t *t,
+                                             uint64_t index);
 
 /*
  * The leaf position a proof claims in a promote-odd tree of nleaves leaves,
@@ -199,9 +202,9 @@ ZG_WARN_UNUSED zg_err_t zg_merkle_proof_verify(bool *ok, const zg_merkle_proof_t
  * ZG_ERANGE when index is not a data segment, ZG_EBADLEN when data has the
  * wrong length, ZG_EINVAL for file_size 0, ZG_EBADPROOF for a malformed proof.
  */
-ZG_WARN_UNUSED zg_err_t zg_segment_proof_verify(bool *ok, const zg_merkle_proof_t *p, const uint8_t file_root[32],
-                                                uint64_t file_size, uint64_t index, const uint8_t *data,
-                                                size_t len);
+ZG_WARN_UNUSED zg_err_t zg_segment_proof_verify(bool *ok, const zg_merkle_proof_t *p,
+                                                const uint8_t file_root[32], uint64_t file_size,
+                                                uint64_t index, const uint8_t *data, size_t len);
 
 /* Byte length of a data segment as uploaded (see above). ZG_ERANGE when
  * index >= data_segments. */

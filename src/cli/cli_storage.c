@@ -97,7 +97,8 @@ static int print_proof(const zg_file_root_t *r, seg_collect_t *c, uint64_t index
   zg_buf_t js;
   zg_buf_init(&js);
   int rc = 1;
-  zg_err_t e = p ? zg_merkle_tree_create(&t, (const uint8_t (*)[32])c->roots.ptr, r->layout.segments) : ZG_ENOMEM;
+  zg_err_t e =
+      p ? zg_merkle_tree_create(&t, (const uint8_t(*)[32])c->roots.ptr, r->layout.segments) : ZG_ENOMEM;
   if (e == ZG_OK) e = zg_merkle_tree_proof(p, t, index);
   if (e == ZG_OK) e = zg_merkle_proof_to_json(&js, p);
   if (e != ZG_OK) {
@@ -107,7 +108,8 @@ static int print_proof(const zg_file_root_t *r, seg_collect_t *c, uint64_t index
   char root_hex[67], seg_hex[67];
   zg_hex_encode(root_hex, r->root, 32);
   zg_hex_encode(seg_hex, c->roots.ptr + index * 32, 32);
-  printf("{\"root\":\"%s\",\"index\":%" PRIu64 ",\"segments\":%" PRIu64 ",\"segmentRoot\":\"%s\",\"proof\":%.*s}\n",
+  printf("{\"root\":\"%s\",\"index\":%" PRIu64 ",\"segments\":%" PRIu64
+         ",\"segmentRoot\":\"%s\",\"proof\":%.*s}\n",
          root_hex, index, r->layout.segments, seg_hex, (int)js.len, (const char *)js.ptr);
   rc = 0;
 out:
@@ -147,8 +149,10 @@ int zg__cli_root(int argc, char **argv) {
   zg_err_t e = root_of_file(path, &r, want_proof ? &c : NULL);
   int rc = 0;
   if (e != ZG_OK) {
-    fprintf(stderr, "zg root: %s: %s\n", path, e == ZG_EINVAL ? "empty file (0G rejects empty files)"
-                                                  : e == ZG_EIO ? strerror(errno) : zg_strerror(e));
+    fprintf(stderr, "zg root: %s: %s\n", path,
+            e == ZG_EINVAL ? "empty file (0G rejects empty files)"
+            : e == ZG_EIO  ? strerror(errno)
+                           : zg_strerror(e));
     rc = 1;
   } else if (want_proof) {
     rc = print_proof(&r, &c, proof_index);

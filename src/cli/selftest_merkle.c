@@ -43,14 +43,15 @@ ZG_SELFTEST(storage_merkle) {
     double ms = (double)(zg_clock_ns() - t) / 1e6;
     char hex[67];
     zg_hex_encode(hex, roots[k].root, 32);
-    printf("   file of %zu bytes: root %s, %" PRIu64 " chunks padded to %" PRIu64 ", %u node(s) [", sizes[k], hex,
-           roots[k].layout.chunks, roots[k].layout.padded_chunks, roots[k].layout.nnodes);
+    printf("   file of %zu bytes: root %s, %" PRIu64 " chunks padded to %" PRIu64 ", %u node(s) [", sizes[k],
+           hex, roots[k].layout.chunks, roots[k].layout.padded_chunks, roots[k].layout.nnodes);
     for (uint32_t i = 0; i < roots[k].layout.nnodes; i++)
       printf("%s2^%u", i ? " + " : "", roots[k].nodes[i].height);
     printf("], %.1f ms, %.0f MB/s\n", ms, (double)sizes[k] / 1e3 / (ms > 0 ? ms : 1e-3));
   }
   printf("   leaf and node hashing: %s Keccak\n", zg__merkle_hash_impl());
-  ZG_ST_CHECK(ok, roots[2].layout.nnodes == 2 && roots[2].nodes[0].height == 12 && roots[2].nodes[1].height == 9);
+  ZG_ST_CHECK(ok,
+              roots[2].layout.nnodes == 2 && roots[2].nodes[0].height == 12 && roots[2].nodes[1].height == 9);
 
   /* A segment proof over a 5-segment file (4097 chunks pad to 4608). */
   size_t len = 4097 * 256;
@@ -63,15 +64,17 @@ ZG_SELFTEST(storage_merkle) {
   bool v = false;
   zg_buf_t js;
   zg_buf_init(&js);
-  if (zg_merkle_tree_create(&t, (const uint8_t (*)[32])segs.roots, segs.n) == ZG_OK &&
+  if (zg_merkle_tree_create(&t, (const uint8_t(*)[32])segs.roots, segs.n) == ZG_OK &&
       zg_merkle_tree_proof(&p, t, 2) == ZG_OK && zg_merkle_proof_to_json(&js, &p) == ZG_OK) {
-    ZG_ST_CHECK(ok, zg_segment_proof_verify(&v, &p, r.root, len, 2, buf + 2 * ZG_SEGMENT_BYTES, ZG_SEGMENT_BYTES) ==
-                        ZG_OK && v);
-    printf("   segment 2 of %" PRIu64 ": proof with %u siblings verified (%zu bytes of 0G FileProof JSON)\n", segs.n,
-           p.npath, js.len);
+    ZG_ST_CHECK(ok, zg_segment_proof_verify(&v, &p, r.root, len, 2, buf + 2 * ZG_SEGMENT_BYTES,
+                                            ZG_SEGMENT_BYTES) == ZG_OK &&
+                        v);
+    printf("   segment 2 of %" PRIu64 ": proof with %u siblings verified (%zu bytes of 0G FileProof JSON)\n",
+           segs.n, p.npath, js.len);
     p.lemma[1][5] ^= 1;
-    ZG_ST_CHECK(ok, zg_segment_proof_verify(&v, &p, r.root, len, 2, buf + 2 * ZG_SEGMENT_BYTES, ZG_SEGMENT_BYTES) ==
-                        ZG_OK && !v);
+    ZG_ST_CHECK(ok, zg_segment_proof_verify(&v, &p, r.root, len, 2, buf + 2 * ZG_SEGMENT_BYTES,
+                                            ZG_SEGMENT_BYTES) == ZG_OK &&
+                        !v);
     printf("   the same proof with one sibling bit flipped: rejected\n");
   } else {
     ok = false;
@@ -92,8 +95,8 @@ ZG_SELFTEST(storage_merkle) {
     char hex[67];
     zg_flow_root(&f, root);
     zg_hex_encode(hex, root, 32);
-    printf("   flow append of file %zu: startPos %" PRIu64 " (%" PRIu64 " sectors of alignment padding), length %" PRIu64
-           ", root %.18s...\n",
+    printf("   flow append of file %zu: startPos %" PRIu64 " (%" PRIu64
+           " sectors of alignment padding), length %" PRIu64 ", root %.18s...\n",
            k, res.start_pos, res.padded_length, f.length, hex);
   }
   zg_buf_t st;

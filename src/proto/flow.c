@@ -12,9 +12,10 @@
  * appended as zero subtrees (Z[k] blocks), which is what FlowTreeLib's
  * commit of an unset position amounts to.
  */
+#include "zg/flow.h"
+
 #include <string.h>
 
-#include "zg/flow.h"
 #include "zg/hash.h"
 
 void zg_flow_init(zg_flow_t *f) {
@@ -99,7 +100,8 @@ static zg_err_t plan(const zg_flow_t *f, uint64_t starts[], const zg_merkle_node
   return ZG_OK;
 }
 
-zg_err_t zg_flow_next_start(const zg_flow_t *f, uint64_t *start_pos, const zg_merkle_node_t *nodes, size_t n) {
+zg_err_t zg_flow_next_start(const zg_flow_t *f, uint64_t *start_pos, const zg_merkle_node_t *nodes,
+                            size_t n) {
   uint64_t starts[ZG_SUBMISSION_MAX_NODES];
   *start_pos = 0;
   if (n > ZG_SUBMISSION_MAX_NODES) return ZG_EINVAL;
@@ -148,13 +150,13 @@ zg_err_t zg_flow_segment_root(uint8_t out[32], uint64_t seg, const uint8_t *data
     else
       memcpy(h[i], zg_merkle_zero_hash(0), 32);
   }
-  return zg_merkle_root_of(out, (const uint8_t (*)[32])h, ZG_SECTORS_PER_SEGMENT);
+  return zg_merkle_root_of(out, (const uint8_t(*)[32])h, ZG_SECTORS_PER_SEGMENT);
 }
 
 /* ---- Node values and proofs ---- */
 
-zg_err_t zg_flow_node(const zg_flow_t *f, uint8_t out[32], unsigned height, uint64_t index, zg_flow_node_fn fetch,
-                      void *arg) {
+zg_err_t zg_flow_node(const zg_flow_t *f, uint8_t out[32], unsigned height, uint64_t index,
+                      zg_flow_node_fn fetch, void *arg) {
   memset(out, 0, 32);
   if (height > 63) return ZG_EINVAL;
   uint64_t first = f->length >> height; /* index of the node holding position length */

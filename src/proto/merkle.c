@@ -13,12 +13,13 @@
  * is the right fold of the peaks (high to low), which are the submission
  * nodes once the flow padding has been appended.
  */
+#include "zg/merkle.h"
+
 #include <pthread.h>
 #include <string.h>
 
 #include "proto/merkle_internal.h"
 #include "zg/hash.h"
-#include "zg/merkle.h"
 
 static uint8_t g_zero[65][32];
 static pthread_once_t g_zero_once = PTHREAD_ONCE_INIT;
@@ -89,13 +90,14 @@ zg_err_t zg_file_root_from_nodes(uint8_t out[32], const zg_merkle_node_t *nodes,
 
 /* Replaces h[0] by the root of the full tree over h[0 .. 2^height). */
 static void reduce_full(uint8_t (*h)[32], unsigned height) {
-  for (size_t n = (size_t)1 << height; n > 1; n >>= 1) zg__merkle_hash_pairs(h, (const uint8_t (*)[32])h, n / 2);
+  for (size_t n = (size_t)1 << height; n > 1; n >>= 1)
+    zg__merkle_hash_pairs(h, (const uint8_t(*)[32])h, n / 2);
 }
 
 /* Promote-odd root of h[0 .. n), n >= 1, destroying h. */
 static void reduce_promote_odd(uint8_t out[32], uint8_t (*h)[32], size_t n) {
   while (n > 1) {
-    zg__merkle_hash_pairs(h, (const uint8_t (*)[32])h, n / 2);
+    zg__merkle_hash_pairs(h, (const uint8_t(*)[32])h, n / 2);
     if (n & 1) memmove(h[n / 2], h[n - 1], 32);
     n = (n + 1) / 2;
   }

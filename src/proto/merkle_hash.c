@@ -109,7 +109,6 @@ static inline uint64_t ld64(const uint8_t *p) {
     A[0] = XOR(A[0], BCAST(rc));                                              \
   } while (0)
 
-/* clang-format on */
 
 /* Loads lane i (bytes off .. off+8) of four inputs p[0..3]. */
 #define LD4(p, off) _mm256_set_epi64x((long long)ld64((p)[3] + (off)), (long long)ld64((p)[2] + (off)), \
@@ -165,6 +164,8 @@ static inline uint64_t ld64(const uint8_t *p) {
     SQUEEZE4(A, out);                                                           \
   }
 
+/* clang-format on */
+
 #define V __m256i
 #define ZERO _mm256_setzero_si256()
 #define BCAST(c) _mm256_set1_epi64x((long long)(c))
@@ -180,7 +181,8 @@ DEFINE_X4(avx2, __attribute__((target("avx2"))))
 #undef CHI
 
 /* AVX-512VL: vprolq and vpternlogq (0x96 = a^b^c, 0xD2 = a ^ (~b & c)). */
-#define XOR5(a, b, c, d, e) _mm256_ternarylogic_epi64(_mm256_ternarylogic_epi64((a), (b), (c), 0x96), (d), (e), 0x96)
+#define XOR5(a, b, c, d, e) \
+  _mm256_ternarylogic_epi64(_mm256_ternarylogic_epi64((a), (b), (c), 0x96), (d), (e), 0x96)
 #define ROL(x, n) _mm256_rol_epi64((x), (n))
 #define CHI(a, b, c) _mm256_ternarylogic_epi64((a), (b), (c), 0xD2)
 DEFINE_X4(avx512, __attribute__((target("avx2,avx512f,avx512vl"))))

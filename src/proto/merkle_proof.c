@@ -54,9 +54,9 @@ zg_err_t zg_merkle_tree_create(zg_merkle_tree_t **out, const uint8_t (*leaves)[3
   t->nleaves = n;
   memcpy(t->h, leaves, (size_t)n * 32);
   for (unsigned k = 0; k + 1 < t->nlevels; k++) {
-    uint8_t (*a)[32] = t->h + t->off[k], (*p)[32] = t->h + t->off[k + 1];
+    uint8_t(*a)[32] = t->h + t->off[k], (*p)[32] = t->h + t->off[k + 1];
     uint64_t len = t->len[k];
-    zg__merkle_hash_pairs(p, (const uint8_t (*)[32])a, (size_t)(len / 2));
+    zg__merkle_hash_pairs(p, (const uint8_t(*)[32])a, (size_t)(len / 2));
     if (len & 1) memcpy(p[len / 2], a[len - 1], 32);
   }
   *out = t;
@@ -78,7 +78,7 @@ zg_err_t zg_merkle_tree_proof(zg_merkle_proof_t *out, const zg_merkle_tree_t *t,
   memcpy(out->lemma[0], t->h[index], 32);
   uint64_t i = index;
   for (unsigned k = 0; k + 1 < t->nlevels; k++, i >>= 1) {
-    const uint8_t (*a)[32] = (const uint8_t (*)[32])(t->h + t->off[k]);
+    const uint8_t(*a)[32] = (const uint8_t(*)[32])(t->h + t->off[k]);
     if (i & 1) {
       memcpy(out->lemma[out->npath + 1], a[i - 1], 32);
       out->path[out->npath++] = false;

@@ -28,7 +28,7 @@ static void model_push(model_t *m, const uint8_t v[32]) {
 /* Node (h, idx) of the tree over the first `len` leaves, zero beyond. */
 static void model_node(const model_t *m, uint64_t len, unsigned h, uint64_t idx, uint8_t out[32]) {
   uint64_t n = 1ull << h, start = idx << h;
-  uint8_t (*t)[32] = malloc(n * 32);
+  uint8_t(*t)[32] = malloc(n * 32);
   for (uint64_t i = 0; i < n; i++)
     memcpy(t[i], start + i < len ? m->leaf[start + i] : zg_merkle_zero_hash(0), 32);
   for (; n > 1; n /= 2)
@@ -43,7 +43,9 @@ static unsigned ceil_log2(uint64_t x) {
   return h;
 }
 
-static void model_root(const model_t *m, uint64_t len, uint8_t out[32]) { model_node(m, len, ceil_log2(len), 0, out); }
+static void model_root(const model_t *m, uint64_t len, uint8_t out[32]) {
+  model_node(m, len, ceil_log2(len), 0, out);
+}
 
 static uint64_t align_up(uint64_t x, unsigned h) { return (x + (1ull << h) - 1) >> h << h; }
 
@@ -103,7 +105,7 @@ static void check_proofs(const zg_flow_t *f, const uint8_t root[32], int count) 
     bool ok = false;
     CHECK_OK(zg_flow_proof_verify(&ok, &p, p.lemma[0], h, idx, root, f->length));
     CHECK(ok);
-    CHECK(zg_flow_fold_siblings(p.lemma[0], (const uint8_t (*)[32])(p.lemma + 1), p.npath, idx, root));
+    CHECK(zg_flow_fold_siblings(p.lemma[0], (const uint8_t(*)[32])(p.lemma + 1), p.npath, idx, root));
     /* Any change is caught. */
     zg_merkle_proof_t q = p;
     q.lemma[zgt_rand_below(q.nlemma)][zgt_rand_below(32)] ^= 0x40;
@@ -141,13 +143,13 @@ static void test_flow_model(void) {
     CHECK_OK(zg_file_layout(&lay, sectors * 256 - zgt_rand_below(256)));
     zg_merkle_node_t nodes[4];
     unsigned heights[4];
-    uint8_t (*leaves[4])[32];
+    uint8_t(*leaves[4])[32];
     for (uint32_t i = 0; i < lay.nnodes; i++) {
       heights[i] = lay.node_heights[i];
       uint64_t n = 1ull << heights[i];
       leaves[i] = malloc(n * 32);
       zgt_rand_bytes(leaves[i], n * 32);
-      CHECK_OK(zg_merkle_root_of(nodes[i].root, (const uint8_t (*)[32])leaves[i], n));
+      CHECK_OK(zg_merkle_root_of(nodes[i].root, (const uint8_t(*)[32])leaves[i], n));
       nodes[i].height = heights[i];
     }
     CHECK(zg_submission_valid(lay.size, nodes, lay.nnodes));
@@ -187,7 +189,7 @@ static void test_flow_model(void) {
     if (start + n > f.length) n = f.length - start;
     zg_flow_range_proof_t rp;
     CHECK_OK(zg_flow_range_proof(&rp, &f, start, start + n, fetch, &g_model));
-    uint8_t (*lv)[32] = malloc(n * 32);
+    uint8_t(*lv)[32] = malloc(n * 32);
     memcpy(lv, g_model.leaf + start, n * 32);
     bool ok = false;
     CHECK_OK(zg_flow_range_verify(&ok, &rp, lv, n, start));
@@ -282,7 +284,7 @@ static void test_append_edges(void) {
   CHECK_EQ(f.length, 2048 + 768);
   zg_merkle_node_t h8 = {{8}, 8};
   CHECK_OK(zg_flow_append(&f, &res, &h8, 1));
-  CHECK_EQ(res.start_pos, 2048 + 768); /* 256 sectors fit before 3072 */
+  CHECK_EQ(res.start_pos, 2048 + 768);        /* 256 sectors fit before 3072 */
   CHECK_OK(zg_flow_append(&f, &res, two, 2)); /* 768 sectors from 3072: aligned */
   CHECK_EQ(res.start_pos, 3072);
   CHECK_OK(zg_flow_append(&f, &res, two, 2)); /* from 3840: 512-aligned 4096 */

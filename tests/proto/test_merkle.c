@@ -76,7 +76,7 @@ static void test_layout(void) {
 /* Naive: all padded leaf hashes in an array, then promote-odd level by level. */
 static void naive_root(uint8_t out[32], const uint8_t *data, size_t len) {
   uint64_t padded = zg_file_padded_chunks((len + 255) / 256);
-  uint8_t (*h)[32] = malloc(padded * 32);
+  uint8_t(*h)[32] = malloc(padded * 32);
   for (uint64_t i = 0; i < padded; i++) {
     uint8_t sector[256] = {0};
     if (i * 256 < len) memcpy(sector, data + i * 256, len - i * 256 < 256 ? len - i * 256 : 256);
@@ -110,10 +110,14 @@ static void on_seg(void *arg, uint64_t index, const uint8_t root[32]) {
 
 static size_t random_size(void) {
   switch (zgt_rand_below(4)) {
-  case 0: return 1 + zgt_rand_below(2048);
-  case 1: return 1 + zgt_rand_below(300000);
-  case 2: return 1 + zgt_rand_below(3u << 20);
-  default: return (size_t)(1 + zgt_rand_below(40)) * 256 * 1024 + zgt_rand_below(3) * 128 - 128 + 1;
+    case 0:
+      return 1 + zgt_rand_below(2048);
+    case 1:
+      return 1 + zgt_rand_below(300000);
+    case 2:
+      return 1 + zgt_rand_below(3u << 20);
+    default:
+      return (size_t)(1 + zgt_rand_below(40)) * 256 * 1024 + zgt_rand_below(3) * 128 - 128 + 1;
   }
 }
 
@@ -164,7 +168,7 @@ static void test_streaming_vs_naive(void) {
       free(seg);
     }
     uint8_t tree_root[32];
-    CHECK_OK(zg_merkle_root_of(tree_root, (const uint8_t (*)[32])s1.roots, s1.n));
+    CHECK_OK(zg_merkle_root_of(tree_root, (const uint8_t(*)[32])s1.roots, s1.n));
     CHECK_MEM(tree_root, naive, 32);
     free(s1.roots);
     free(s2.roots);
@@ -208,7 +212,7 @@ static void check_file_proofs(size_t len, bool tamper) {
   segs_t s = {.in_order = true};
   CHECK_OK(zg_file_merkle_root(&r, data, len, on_seg, &s));
   zg_merkle_tree_t *t;
-  CHECK_OK(zg_merkle_tree_create(&t, (const uint8_t (*)[32])s.roots, s.n));
+  CHECK_OK(zg_merkle_tree_create(&t, (const uint8_t(*)[32])s.roots, s.n));
   CHECK_MEM(zg_merkle_tree_root(t), r.root, 32);
   zg_merkle_proof_t *p = malloc(sizeof *p), *q = malloc(sizeof *q);
   for (uint64_t i = 0; i < r.layout.data_segments; i++) {
@@ -271,8 +275,8 @@ static void check_file_proofs(size_t len, bool tamper) {
 }
 
 static void test_segment_proofs(void) {
-  static const size_t sizes[] = {1, 255, 256, 257, 262143, 262144, 262145, 4097 * 256, 16 * 262144 - 1,
-                                 16 * 262144 + 1};
+  static const size_t sizes[] = {
+      1, 255, 256, 257, 262143, 262144, 262145, 4097 * 256, 16 * 262144 - 1, 16 * 262144 + 1};
   for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) check_file_proofs(sizes[k], k < 8);
   for (long it = 0; it < zgt_iters(6); it++) check_file_proofs(random_size(), true);
 }
@@ -294,13 +298,13 @@ static void test_rear_padding(void) {
   bool ok;
   uint8_t *seg = data + 16 * ZG_SEGMENT_BYTES;
   size_t dl = len - 16 * ZG_SEGMENT_BYTES; /* 256 bytes: the last data segment */
-  CHECK_OK(zg_merkle_tree_create(&t, (const uint8_t (*)[32])s.roots, s.n));
+  CHECK_OK(zg_merkle_tree_create(&t, (const uint8_t(*)[32])s.roots, s.n));
   CHECK_OK(zg_merkle_tree_proof(&p, t, 16));
   CHECK_OK(zg_segment_proof_verify(&ok, &p, r.root, len, 16, seg, dl));
   CHECK(ok);
   zg_merkle_tree_destroy(t);
   s.roots[17][0] ^= 1; /* forged padding segment */
-  CHECK_OK(zg_merkle_tree_create(&t, (const uint8_t (*)[32])s.roots, s.n));
+  CHECK_OK(zg_merkle_tree_create(&t, (const uint8_t(*)[32])s.roots, s.n));
   CHECK_OK(zg_merkle_tree_proof(&p, t, 16));
   bool chain;
   CHECK_OK(zg_merkle_proof_verify(&chain, &p, p.lemma[0], zg_merkle_tree_root(t), 16, 18));
@@ -314,7 +318,8 @@ static void test_rear_padding(void) {
 
 static void test_proof_decoding(void) {
   zg_merkle_proof_t p;
-  const char *good = "{\"lemma\":[\"0x0000000000000000000000000000000000000000000000000000000000000001\"],\"path\":[]}";
+  const char *good =
+      "{\"lemma\":[\"0x0000000000000000000000000000000000000000000000000000000000000001\"],\"path\":[]}";
   CHECK_OK(zg_merkle_proof_from_json(&p, good, strlen(good)));
   CHECK(p.nlemma == 1 && p.npath == 0 && p.lemma[0][31] == 1);
   static const char *bad[] = {
@@ -337,7 +342,7 @@ static void test_proof_decoding(void) {
   bin[8 + 64] = 2;
   CHECK_ERR(zg_merkle_proof_decode(&p, bin, sizeof bin), ZG_ENONCANON);
   bin[8 + 64] = 1;
-  CHECK_ERR(zg_merkle_proof_decode(&p, bin, sizeof bin), ZG_EBADPROOF); /* 2 lemma, 2 path */
+  CHECK_ERR(zg_merkle_proof_decode(&p, bin, sizeof bin), ZG_EBADPROOF);     /* 2 lemma, 2 path */
   CHECK_ERR(zg_merkle_proof_decode(&p, bin, sizeof bin - 1), ZG_EBADPROOF); /* 2 lemma, 1 path */
   bin[0] = 9;
   CHECK_ERR(zg_merkle_proof_decode(&p, bin, sizeof bin - 1), ZG_EOFFSET);
