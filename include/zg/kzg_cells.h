@@ -36,7 +36,7 @@
  *   fewer than 64 cells to recover from        -> ZG_ETOOFEW
  *   arrays of different lengths, NULL pointers -> ZG_EINVAL
  * A proof that does not verify is not an error: *ok = false. Outputs are
- * written on every path (zeros on failure). Public data only: everything is
+ * written on every path (zeros on failure) and must not overlap the inputs. Public data only: everything is
  * variable time.
  */
 #ifndef ZG_KZG_CELLS_H
