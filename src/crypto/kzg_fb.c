@@ -34,8 +34,8 @@
 
 #define NPTS ZG__KZG_N
 #define MAX_LEVEL 3
-#define BATCH 512u
-#define QUEUE 512u
+#define BATCH 1024u
+#define QUEUE 1024u
 
 static const struct {
   unsigned c, s;
