@@ -8,7 +8,8 @@
 # (rerun with ZG_INTEROP_SEED=N), and compares the roots from `zg root` and
 # from the SDK's ZgFile.merkleTree(). For several files it also checks our
 # segment proofs (`zg root --proof I`) equal the SDK's proofAt(I) and pass
-# the SDK's Proof.validateHash, and that a tampered one fails.
+# the SDK's Proof.validateHash, that a tampered one fails, and that the
+# submission nodes of `zg root --json` equal the SDK's createSubmission().
 #
 # Usage: merkle_sdk.sh ZG_BINARY [SCRATCH_DIR]
 # Exit: 0 all equal, 1 a mismatch or npm could not install the SDK (registry
@@ -93,6 +94,11 @@ for f in "${files[@]:3:9}"; do
     if node "$js" --verify "$f" "$scratch/proof.json" > /dev/null; then passed=$((passed + 1)); else fail=1; fi
   done
 done
-rm -rf "$scratch/files" "$scratch/proof.json" "$scratch/sdk.txt"
+# Submission nodes {root, height} and length as the SDK's createSubmission() makes them.
+for f in "${files[@]:0:12}"; do
+  "$zg" root --json "$f" > "$scratch/root.json" || { echo "FAIL: zg root --json $f"; fail=1; continue; }
+  if node "$js" --nodes "$f" "$scratch/root.json" > /dev/null; then passed=$((passed + 1)); else fail=1; fi
+done
+rm -rf "$scratch/files" "$scratch/proof.json" "$scratch/root.json" "$scratch/sdk.txt"
 if [ $fail = 0 ]; then echo "$passed passed, 0 failed"; else echo "$passed passed, some failed"; fi
 exit $fail

@@ -6,6 +6,9 @@
 //                                            with the SDK's proof validation
 //                                            and against the SDK's own proof
 //   node sdk_root.js --gen SEED SIZE FILE    writes SIZE deterministic bytes
+//   node sdk_root.js --nodes FILE ZGJSON     compares `zg root --json` (root,
+//                                            size, submission nodes) with the
+//                                            SDK's createSubmission()
 // NODE_PATH (or a node_modules beside the working directory) must hold the SDK.
 'use strict';
 const fs = require('fs');
@@ -45,6 +48,22 @@ async function verify(path, proofPath) {
   console.log(`ok proof ${ours.index}/${n} ${path}`);
 }
 
+async function nodes(path, jsonPath) {
+  const ours = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
+  const file = await sdk.ZgFile.fromFilePath(path);
+  try {
+    const [sub, err] = await file.createSubmission('0x');
+    if (err !== null) throw new Error(`createSubmission(${path}): ${err}`);
+    const theirs = sub.data.nodes.map((n) => ({ root: n.root, height: Number(n.height) }));
+    if (Number(sub.data.length) !== ours.size) throw new Error(`length ${ours.size} != sdk ${sub.data.length}`);
+    if (JSON.stringify(theirs) !== JSON.stringify(ours.nodes))
+      throw new Error(`submission nodes differ: zg ${JSON.stringify(ours.nodes)} sdk ${JSON.stringify(theirs)}`);
+  } finally {
+    await file.close();
+  }
+  console.log(`ok nodes ${path}`);
+}
+
 // Deterministic bytes from a 32-bit seed (xorshift128), 1 MiB at a time.
 function gen(seed, size, path) {
   let x = (seed >>> 0) || 1, y = 362436069, z = 521288629, w = 88675123;
@@ -68,6 +87,7 @@ function gen(seed, size, path) {
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--verify') return verify(args[1], args[2]);
+  if (args[0] === '--nodes') return nodes(args[1], args[2]);
   if (args[0] === '--gen') return gen(Number(args[1]), Number(args[2]), args[3]);
   for (const path of args) {
     const tree = await treeOf(path);
