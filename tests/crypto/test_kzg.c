@@ -154,6 +154,46 @@ static void test_setup_errors(void) {
   CHECK_ERR(zg_kzg_settings_load_text(NULL, g_setup_text, g_setup_len, NULL, NULL, 0), ZG_EINVAL);
 }
 
+/* Two bad points: the message names the first one whatever the number of
+ * threads (each worker stops early, the lowest index wins). */
+static void test_setup_threads(void) {
+  /* Token k (0-based over the points) starts on line k + 3. */
+  size_t bad[2] = {4096 + 65 + 3000, 4096 + 10}; /* a G1 monomial and a G2 point */
+  char *t = malloc(g_setup_len + 1);
+  memcpy(t, g_setup_text, g_setup_len);
+  for (int b = 0; b < 2; b++) {
+    size_t line = 0;
+    char *p = t;
+    while (line < bad[b] + 2) {
+      p = strchr(p, '\n') + 1;
+      line++;
+    }
+    p[5] = 'x'; /* bad hex digit */
+  }
+  char m1[256], m4[256];
+  zg_kzg_load_opts_t o1 = {1, 0}, o4 = {4, 0};
+  zg_kzg_settings_t *s = NULL;
+  CHECK_ERR(zg_kzg_settings_load_text(&s, t, g_setup_len, &o1, m1, sizeof m1), ZG_ESETUP);
+  CHECK_ERR(zg_kzg_settings_load_text(&s, t, g_setup_len, &o4, m4, sizeof m4), ZG_ESETUP);
+  CHECK(strcmp(m1, m4) == 0);
+  CHECK(strstr(m1, "G2 monomial point 10") != NULL);
+  printf("  two bad points, 1 and 4 threads: %s\n", m4);
+  free(t);
+  /* The thread count does not change what is loaded. */
+  uint8_t *blob = malloc(BLOB), c1[48], c2[48];
+  rand_blob(blob);
+  CHECK_OK(zg_kzg_settings_load_text(&s, g_setup_text, g_setup_len, &o4, m4, sizeof m4));
+  if (s) {
+    void *scratch = malloc(zg_kzg_scratch_size(s, 1));
+    CHECK_OK(zg_kzg_blob_to_commitment(g_s, c1, blob, BLOB, g_scratch));
+    CHECK_OK(zg_kzg_blob_to_commitment(s, c2, blob, BLOB, scratch));
+    CHECK_MEM(c1, c2, 48);
+    free(scratch);
+    zg_kzg_settings_destroy(s);
+  }
+  free(blob);
+}
+
 /* ---------------------------------------------------------------- API */
 
 static void test_round_trips(void) {
@@ -430,6 +470,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_yaml);
   ZGT_RUN(test_vectors_4844);
   ZGT_RUN(test_setup_errors);
+  ZGT_RUN(test_setup_threads);
   ZGT_RUN(test_round_trips);
   ZGT_RUN(test_z_in_domain);
   ZGT_RUN(test_batch);
