@@ -3,7 +3,7 @@
  *
  *   zg root [--json] [--proof SEGMENT] FILE
  *
- * `root` streams FILE in 1 MiB reads through the 0G-compatible file-root
+ * `root` streams FILE ("-" for standard input) in 1 MiB reads through the 0G-compatible file-root
  * builder and prints the root as 0x-hex; --json prints {root, size, chunks,
  * paddedChunks, nodes:[{root,height}], segments}; --proof N prints the
  * 0G FileProof ({lemma, path}) of segment N instead, together with the
@@ -36,7 +36,8 @@ static void collect_segment(void *arg, uint64_t index, const uint8_t root[32]) {
 
 /* Streams the file at path through the builder. */
 static zg_err_t root_of_file(const char *path, zg_file_root_t *out, seg_collect_t *collect) {
-  int fd = open(path, O_RDONLY);
+  bool is_stdin = strcmp(path, "-") == 0;
+  int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
   if (fd < 0) return ZG_EIO;
   zg_file_merkle_t *b = malloc(sizeof *b);
   uint8_t *buf = malloc(READ_BLOCK);
@@ -57,7 +58,7 @@ static zg_err_t root_of_file(const char *path, zg_file_root_t *out, seg_collect_
   e = zg_file_merkle_final(b, out);
   if (e == ZG_OK && collect && collect->err != ZG_OK) e = collect->err;
 out:
-  close(fd);
+  if (!is_stdin) close(fd);
   free(buf);
   free(b);
   return e;
