@@ -233,6 +233,7 @@ typedef struct {
   size_t *uid;      /* n: unique-commitment id of each cell */
   zg_slice_t *uniq; /* n: the deduplicated commitments, first-seen order */
   zg_fr_t *rpow;    /* n */
+  zg_err_t *perr;   /* n: parse status of each item */
   zg_fr_t *sc;      /* 2n + 64 */
   zg_g1_t *pts;     /* 2n + 64 */
   zg_fr_t *agg;     /* NCELLS * CELL */
@@ -246,6 +247,7 @@ static void ver_layout(bump_t *b, size_t n, ver_scratch_t *v) {
   v->uid = bump(b, n * sizeof(size_t));
   v->uniq = bump(b, n * sizeof(zg_slice_t));
   v->rpow = bump(b, n * sizeof(zg_fr_t));
+  v->perr = bump(b, n * sizeof(zg_err_t));
   v->sc = bump(b, (2 * n + CELL) * sizeof(zg_fr_t));
   v->pts = bump(b, (2 * n + CELL) * sizeof(zg_g1_t));
   v->agg = bump(b, (size_t)NCELLS * CELL * sizeof(zg_fr_t));
@@ -510,6 +512,23 @@ zg_err_t zg_kzg_compute_cell_batch_challenge(uint8_t challenge[32], const zg_sli
   return ZG_OK;
 }
 
+/* Proof points and cell values of items [begin, end), errors per item
+ * (the verifier reports the first in input order). */
+typedef struct {
+  zg_g1_t *pp;
+  const zg_slice_t *proofs, *cells;
+  zg_err_t *err;
+} parse_job_t;
+
+static void parse_items(void *arg, size_t begin, size_t end, unsigned worker) {
+  (void)worker;
+  parse_job_t *P = arg;
+  for (size_t k = begin; k < end; k++) {
+    P->err[k] = zg_g1_deserialize(&P->pp[k], P->proofs[k].ptr, 48);
+    if (P->err[k] == ZG_OK) P->err[k] = check_elems(P->cells[k].ptr, CELL);
+  }
+}
+
 static int cmp_commit(const void *a, const void *b) {
   const zg_slice_t *x = a, *y = b;
   int c = memcmp(x->ptr, y->ptr, 48);
@@ -572,10 +591,9 @@ zg_err_t zg_kzg_verify_cell_proof_batch(const zg_kzg_cells_t *ctx, bool *ok, con
   zg_g1_t *pc = v.pts, *pm = v.pts + u, *pp = v.pts + u + CELL;
   zg_fr_t *sc = v.sc, *sm = v.sc + u, *sp = v.sc + u + CELL;
   for (size_t i = 0; i < u; i++) ZG_TRY(zg_g1_deserialize(&pc[i], v.uniq[i].ptr, 48));
-  for (size_t k = 0; k < n; k++) {
-    ZG_TRY(zg_g1_deserialize(&pp[k], proofs[k].ptr, 48));
-    ZG_TRY(check_elems(cells[k].ptr, CELL));
-  }
+  parse_job_t P = {pp, proofs, cells, v.perr};
+  zg__par_for(nthreads(ctx), n, parse_items, &P);
+  for (size_t k = 0; k < n; k++) ZG_TRY(v.perr[k]);
   for (size_t i = 0; i < CELL; i++) pm[i] = s->g1_monomial[i];
 
   /* r and its powers. */

@@ -163,6 +163,7 @@ static void test_random_blobs(void) {
     CHECK_MEM(proofs2, proofs, PRF);
     CHECK_OK(zg_kzg_recover_cells_and_proofs(g_ctx, rc, rp, idx, n, sl, n, g_scr));
     CHECK_MEM(rp, proofs, PRF);
+    CHECK(verify_cells(commitment, cells, proofs, all, 128));
     zg_kzg_cells_set_threads(g_ctx, 1);
   }
   free(kscr);
