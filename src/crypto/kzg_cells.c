@@ -51,6 +51,7 @@ struct zg_kzg_cells {
    * j < FB_WIN, fb[((w * CELL) + c) * FB_WIN + j] = 2^(8 j) * FFT_128(y_c)[w]
    * (affine; (0, 0) for infinity, which is not on the curve). */
   zg__g1_aff_t *fb;
+  zg_fr_t *rec_tw; /* 2 * N_EXT: recovery tables (zg__rs_recover_tables) */
 };
 
 /* FK20 MSMs use 8-bit signed windows over the two 128-bit GLV halves of
@@ -176,14 +177,16 @@ zg_err_t zg_kzg_cells_create(zg_kzg_cells_t **out, const zg_kzg_settings_t *s, c
   zg_kzg_cells_set_threads(ctx, opts ? opts->threads : 0);
   ctx->max_threads = ctx->threads;
   ctx->fb = malloc((size_t)FK_M * CELL * FB_WIN * sizeof *ctx->fb);
+  ctx->rec_tw = malloc(2 * (size_t)N_EXT * sizeof *ctx->rec_tw);
   fk_setup_t S = {ctx, malloc((size_t)nthreads(ctx) * FB_GROUP * FB_WIN * sizeof(zg_g1_t)),
                   malloc((size_t)FK_M * CELL * sizeof(zg_g1_t))};
-  if (!ctx->fb || !S.tmp || !S.fk) {
+  if (!ctx->fb || !ctx->rec_tw || !S.tmp || !S.fk) {
     free(S.tmp);
     free(S.fk);
     zg_kzg_cells_destroy(ctx);
     return ZG_ENOMEM;
   }
+  zg__rs_recover_tables(ctx->rec_tw, ctx->rec_tw + N_EXT, N_EXT);
   zg__par_for(nthreads(ctx), CELL, fk_setup_cols, &S);
   zg__par_for(nthreads(ctx), (size_t)FK_M * CELL, fb_setup_points, &S);
   free(S.tmp);
@@ -195,6 +198,7 @@ zg_err_t zg_kzg_cells_create(zg_kzg_cells_t **out, const zg_kzg_settings_t *s, c
 void zg_kzg_cells_destroy(zg_kzg_cells_t *ctx) {
   if (!ctx) return;
   free(ctx->fb);
+  free(ctx->rec_tw);
   free(ctx);
 }
 
@@ -445,7 +449,7 @@ zg_err_t zg_kzg_recover_cells_and_proofs(const zg_kzg_cells_t *ctx, uint8_t *cel
     zg_err_t err = parse_elems(r.io + cell_indices[k] * CELL, cells[k].ptr, CELL);
     if (err != ZG_OK) return err;
   }
-  zg__rs_recover_coeffs(ctx->s->domain, N_EXT, r.io, present, r.tmp);
+  zg__rs_recover_coeffs(ctx->s->domain, N_EXT, r.io, present, r.tmp, ctx->rec_tw, ctx->rec_tw + N_EXT);
   if (cells_out) cells_from_coeffs(ctx, cells_out, r.io, r.blk, false);
   if (proofs_out) fk20_proofs(ctx, proofs_out, r.io, &r.fk);
   return ZG_OK;

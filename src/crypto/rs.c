@@ -110,7 +110,23 @@ void zg__rs_evals_to_coeffs(const zg_fft_domain_t *dom, zg_fr_t *a) {
 
 size_t zg__rs_recover_tmp_elems(size_t N) { return N + 2 * (N / ZG__RS_CELL); }
 
-void zg__rs_recover_coeffs(const zg_fft_domain_t *dom, size_t N, zg_fr_t *io, const bool *present, zg_fr_t *tmp) {
+void zg__rs_recover_tables(zg_fr_t *fwd, zg_fr_t *inv, size_t N) {
+  zg_fr_t s7, s7i, p, q;
+  zg_fr_from_u64(&s7, ZG_FR_PRIMITIVE_ROOT);
+  zg_fr_inv(&s7i, &s7);
+  zg_fr_from_u64(&p, N);
+  zg_fr_inv(&p, &p);
+  q = p;
+  for (size_t i = 0; i < N; i++) {
+    fwd[i] = p;
+    inv[i] = q;
+    zg_fr_mul(&p, &p, &s7);
+    zg_fr_mul(&q, &q, &s7i);
+  }
+}
+
+void zg__rs_recover_coeffs(const zg_fft_domain_t *dom, size_t N, zg_fr_t *io, const bool *present, zg_fr_t *tmp,
+                           const zg_fr_t *fwd, const zg_fr_t *inv) {
   size_t C = N / ZG__RS_CELL;
   unsigned logC = log2_pow2(C);
   size_t missing = 0;
@@ -143,10 +159,7 @@ void zg__rs_recover_coeffs(const zg_fft_domain_t *dom, size_t N, zg_fr_t *io, co
   memcpy(zc, zs, C * sizeof *zc);
   fft_ok(zg_fft_fr(dom, zc, C));
   for (size_t k = 0; k < N; k++) zg_fr_mul(&io[k], &io[k], &zc[k & (C - 1)]);
-  /* (E Z) -> coefficients of (P Z) -> values on the coset 7 <w_N>. */
-  fft_ok(zg_ifft_fr(dom, io, N));
-  fft_ok(zg_coset_fft_fr(dom, io, N));
-  /* Z on the coset: Z(7 w_N^k) = Z_s(7^64 w_C^k); never zero there. */
+  /* 1 / Z on the coset: Z(7 w_N^k) = Z_s(7^64 w_C^k), never zero there. */
   zg_fr_t s7, s64;
   zg_fr_from_u64(&s7, ZG_FR_PRIMITIVE_ROOT);
   const uint64_t e64[4] = {ZG__RS_CELL, 0, 0, 0};
@@ -155,8 +168,16 @@ void zg__rs_recover_coeffs(const zg_fft_domain_t *dom, size_t N, zg_fr_t *io, co
   scale_powers(zc, C, &s64);
   fft_ok(zg_fft_fr(dom, zc, C));
   zg_fr_batch_inv(zc, zc, C, tmp);
-  for (size_t k = 0; k < N; k++) zg_fr_mul(&io[k], &io[k], &zc[k & (C - 1)]);
-  fft_ok(zg_coset_ifft_fr(dom, io, N));
+  /* (E Z) -> coefficients of (P Z) -> values on the coset 7 <w_N>. An inverse
+   * FFT is the forward one read at -i, times 1/N; that and the coset shift
+   * 7^i are the table fwd. */
+  fft_ok(zg_fft_fr(dom, io, N));
+  for (size_t i = 0; i < N; i++) zg_fr_mul(&tmp[i], &io[(N - i) & (N - 1)], &fwd[i]);
+  fft_ok(zg_fft_fr(dom, tmp, N));
+  /* Divide by Z, back to coefficients (inverse coset FFT: table inv). */
+  for (size_t k = 0; k < N; k++) zg_fr_mul(&tmp[k], &tmp[k], &zc[k & (C - 1)]);
+  fft_ok(zg_fft_fr(dom, tmp, N));
+  for (size_t i = 0; i < N; i++) zg_fr_mul(&io[i], &tmp[(N - i) & (N - 1)], &inv[i]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -185,17 +206,6 @@ static zg_err_t resolve_opts(const zg_rs_opts_t *opts, unsigned *R, size_t *N, u
   return ZG_OK;
 }
 
-/* Stream bytes (31 per element) <-> row elements. */
-static void stream_to_elems(zg_fr_t *fr, uint8_t *bytes32, const uint8_t *stream) {
-  for (size_t i = 0; i < ZG__RS_K; i++) {
-    uint8_t *e = bytes32 + 32 * i;
-    e[0] = 0;
-    memcpy(e + 1, stream + ZG_RS_ELEM_PAYLOAD * i, ZG_RS_ELEM_PAYLOAD);
-    zg_err_t err = zg_fr_from_be32(&fr[i], e); /* < 2^248 < r: cannot fail */
-    (void)err;
-  }
-}
-
 /* ------------------------------------------------------------------ */
 /* encoder                                                             */
 
@@ -211,19 +221,44 @@ struct zg_rs_encoder {
   size_t filled;   /* stream bytes in the current batch */
   uint8_t *ext;    /* batch_rows * ext_len */
   zg_fr_t *work;   /* threads * 2 * 4096 */
+  zg_fr_t *tw;     /* (R - 1) * 4096: tw[(b-1) 4096 + i] = s_b^i / 4096 */
 };
 
+/* Raw limb transfer. The transforms of a row are linear over Fr, so feeding
+ * them the plain integers as if they were Montgomery representations (value
+ * x R^-1) yields outputs scaled by the same R^-1, whose limbs are then the
+ * plain results: no conversion in or out. Inputs must be < r. */
+static void load_raw(zg_fr_t *r, const uint8_t b[32]) {
+  for (int j = 0; j < 4; j++) r->l[j] = zg_load_be64(b + 24 - 8 * j);
+}
+
+static void store_raw(uint8_t b[32], const zg_fr_t *a) {
+  for (int j = 0; j < 4; j++) zg_store_be64(b + 24 - 8 * j, a->l[j]);
+}
+
+/* One row: elements from the stream straight into bit-reversed positions,
+ * a forward FFT (the inverse FFT is the forward one read backwards, its 1/n
+ * folded into enc->tw), then per parity block the coset scaling and an FFT,
+ * written back in bit-reversed order. */
 static void encode_rows(void *arg, size_t begin, size_t end, unsigned worker) {
   zg_rs_encoder_t *enc = arg;
-  zg_fr_t *coeffs = enc->work + (size_t)worker * 2 * ZG__RS_K, *blk = coeffs + ZG__RS_K;
+  zg_fr_t *f = enc->work + (size_t)worker * 2 * ZG__RS_K, *blk = f + ZG__RS_K;
+  uint8_t e[32] = {0};
   for (size_t r = begin; r < end; r++) {
     uint8_t *ext = enc->ext + r * enc->ext_len;
-    stream_to_elems(coeffs, ext, enc->stream + r * ZG_RS_ROW_BYTES);
-    zg__rs_evals_to_coeffs(enc->dom, coeffs);
+    const uint8_t *src = enc->stream + r * ZG_RS_ROW_BYTES;
+    for (size_t i = 0; i < ZG__RS_K; i++) {
+      memcpy(e + 1, src + ZG_RS_ELEM_PAYLOAD * i, ZG_RS_ELEM_PAYLOAD);
+      memcpy(ext + 32 * i, e, 32);
+      load_raw(&f[zg_reverse_bits((uint32_t)i, 12)], e);
+    }
+    fft_ok(zg_fft_fr(enc->dom, f, ZG__RS_K)); /* n * coefficients, index-reversed */
     for (size_t b = 1; b < enc->R; b++) {
-      zg__rs_eval_block(enc->dom, enc->N, b, coeffs, blk);
+      const zg_fr_t *tw = enc->tw + (b - 1) * ZG__RS_K;
+      for (size_t i = 0; i < ZG__RS_K; i++) zg_fr_mul(&blk[i], &f[(ZG__RS_K - i) & (ZG__RS_K - 1)], &tw[i]);
+      fft_ok(zg_fft_fr(enc->dom, blk, ZG__RS_K));
       uint8_t *o = ext + b * ZG__RS_K * 32;
-      for (size_t q = 0; q < ZG__RS_K; q++) zg_fr_to_be32(o + 32 * q, &blk[q]);
+      for (size_t q = 0; q < ZG__RS_K; q++) store_raw(o + 32 * q, &blk[zg_reverse_bits((uint32_t)q, 12)]);
     }
   }
 }
@@ -261,9 +296,21 @@ zg_err_t zg_rs_encoder_create(zg_rs_encoder_t **out, const zg_rs_opts_t *opts, u
   enc->stream = malloc(enc->batch_rows * ZG_RS_ROW_BYTES);
   enc->ext = malloc(enc->batch_rows * enc->ext_len);
   enc->work = malloc((size_t)enc->threads * 2 * ZG__RS_K * sizeof(zg_fr_t));
-  if (!enc->stream || !enc->ext || !enc->work) {
+  enc->tw = malloc((enc->R - 1) * ZG__RS_K * sizeof(zg_fr_t));
+  if (!enc->stream || !enc->ext || !enc->work || !enc->tw) {
     err = ZG_ENOMEM;
     goto fail;
+  }
+  for (size_t b = 1; b < enc->R; b++) {
+    zg_fr_t p, sh, *tw = enc->tw + (b - 1) * ZG__RS_K;
+    unsigned L = log2_pow2(enc->N / ZG__RS_K);
+    sh = enc->dom->roots[zg_reverse_bits((uint32_t)b, L)];
+    zg_fr_from_u64(&p, ZG__RS_K);
+    zg_fr_inv(&p, &p);
+    for (size_t i = 0; i < ZG__RS_K; i++) {
+      tw[i] = p;
+      zg_fr_mul(&p, &p, &sh);
+    }
   }
   zg_store_be64(enc->stream, payload_len);
   enc->filled = ZG_RS_HEADER_LEN;
@@ -309,6 +356,7 @@ void zg_rs_encoder_destroy(zg_rs_encoder_t *enc) {
   free(enc->stream);
   free(enc->ext);
   free(enc->work);
+  free(enc->tw);
   free(enc);
 }
 
@@ -321,6 +369,7 @@ struct zg_rs_decoder {
   uint64_t nrows;
   zg_fft_domain_t *dom;
   zg_fr_t **cols;  /* ncols pointers, nrows * 64 elements each, NULL if absent */
+  zg_fr_t *tw;     /* 2 N: the recovery tables (zg__rs_recover_tables) */
   bool *present;   /* N / 64 flags: the columns, then never-sent cells */
   zg_fr_t *work;   /* threads * (N + recover tmp) */
   uint8_t *stream; /* batch_rows * ZG_RS_ROW_BYTES */
@@ -347,10 +396,12 @@ zg_err_t zg_rs_decoder_create(zg_rs_decoder_t **out, const zg_rs_opts_t *opts, u
   dec->work = malloc((size_t)dec->threads * per * sizeof(zg_fr_t));
   dec->stream = malloc(dec->batch_rows * ZG_RS_ROW_BYTES);
   dec->row_err = calloc(dec->batch_rows, sizeof *dec->row_err);
-  if (!dec->cols || !dec->present || !dec->work || !dec->stream || !dec->row_err) {
+  dec->tw = malloc(2 * dec->N * sizeof *dec->tw);
+  if (!dec->cols || !dec->present || !dec->work || !dec->stream || !dec->row_err || !dec->tw) {
     err = ZG_ENOMEM;
     goto fail;
   }
+  zg__rs_recover_tables(dec->tw, dec->tw + dec->N, dec->N);
   *out = dec;
   return ZG_OK;
 fail:
@@ -371,6 +422,7 @@ zg_err_t zg_rs_decoder_add_column(zg_rs_decoder_t *dec, size_t col, const uint8_
       free(c);
       return ZG_EFIELD;
     }
+    load_raw(&c[i], data + 32 * i); /* decoding is linear: see load_raw */
   }
   dec->cols[col] = c;
   dec->present[col] = true;
@@ -380,12 +432,13 @@ zg_err_t zg_rs_decoder_add_column(zg_rs_decoder_t *dec, size_t col, const uint8_
 
 size_t zg_rs_decoder_columns(const zg_rs_decoder_t *dec) { return dec ? dec->have : 0; }
 
-/* Writes the 4096 row elements (bit-reversed evaluation order = data order)
- * as stream bytes; ZG_ECORRUPT for an element >= 2^248. */
+/* Writes the 4096 row elements (bit-reversed evaluation order = data order,
+ * raw limbs as loaded by add_column) as stream bytes; ZG_ECORRUPT for an
+ * element >= 2^248. */
 static zg_err_t elems_to_stream(uint8_t *stream, const zg_fr_t *fr) {
   uint8_t e[32];
   for (size_t i = 0; i < ZG__RS_K; i++) {
-    zg_fr_to_be32(e, &fr[i]);
+    store_raw(e, &fr[i]);
     if (e[0] != 0) return ZG_ECORRUPT;
     memcpy(stream + ZG_RS_ELEM_PAYLOAD * i, e + 1, ZG_RS_ELEM_PAYLOAD);
   }
@@ -407,7 +460,7 @@ static void decode_rows(void *arg, size_t begin, size_t end, unsigned worker) {
       memset(io, 0, dec->N * sizeof *io);
       for (size_t c = 0; c < dec->ncols; c++)
         if (dec->cols[c]) memcpy(io + c * ZG__RS_CELL, dec->cols[c] + row * ZG__RS_CELL, ZG__RS_CELL * sizeof *io);
-      zg__rs_recover_coeffs(dec->dom, dec->N, io, dec->present, tmp);
+      zg__rs_recover_coeffs(dec->dom, dec->N, io, dec->present, tmp, dec->tw, dec->tw + dec->N);
       memcpy(tmp, io, ZG__RS_K * sizeof *io);
       zg__rs_eval_block(dec->dom, dec->N, 0, tmp, io);
     }
@@ -457,6 +510,7 @@ void zg_rs_decoder_destroy(zg_rs_decoder_t *dec) {
   free(dec->work);
   free(dec->stream);
   free(dec->row_err);
+  free(dec->tw);
   zg_fft_domain_destroy(dec->dom);
   free(dec);
 }

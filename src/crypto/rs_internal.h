@@ -46,7 +46,11 @@ void zg__rs_eval_block(const zg_fft_domain_t *dom, size_t N, size_t b, const zg_
  * vanishing polynomial has degree <= N - 4096. tmp: N + 2 * (N / 64)
  * elements. dom must have at least N points. */
 size_t zg__rs_recover_tmp_elems(size_t N);
-void zg__rs_recover_coeffs(const zg_fft_domain_t *dom, size_t N, zg_fr_t *io, const bool *present, zg_fr_t *tmp);
+/* fwd[i] = 7^i / N and inv[i] = 7^-i / N for i < N: the scalings of the
+ * recovery's transforms, computed once per context. */
+void zg__rs_recover_tables(zg_fr_t *fwd, zg_fr_t *inv, size_t N);
+void zg__rs_recover_coeffs(const zg_fft_domain_t *dom, size_t N, zg_fr_t *io, const bool *present, zg_fr_t *tmp,
+                           const zg_fr_t *fwd, const zg_fr_t *inv);
 
 /* The 4096 bit-reversed evaluations in natural-order coefficients: an
  * inverse FFT of 4096 after un-permuting. In place. */
