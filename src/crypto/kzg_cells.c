@@ -273,10 +273,11 @@ size_t zg_kzg_cells_scratch_size(const zg_kzg_cells_t *ctx, size_t max_cells) {
 
 /* ---------------- helpers ---------------- */
 
-/* Parses n big-endian field elements; ZG_EFIELD when one is >= r. */
+/* Loads n big-endian field elements as raw limbs (rs_internal.h): the
+ * compute and recovery paths are linear up to FK20, which rescales by R.
+ * ZG_EFIELD when one is >= r. */
 static zg_err_t parse_elems(zg_fr_t *out, const uint8_t *in, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (zg_fr_from_be32(&out[i], in + 32 * i) != ZG_OK) return ZG_EFIELD;
+  for (size_t i = 0; i < n; i++) ZG_TRY(zg__fr_load_raw_checked(&out[i], in + 32 * i));
   return ZG_OK;
 }
 
@@ -289,7 +290,7 @@ static zg_err_t check_elems(const uint8_t *in, size_t n) {
 }
 
 static void write_elems(uint8_t *out, const zg_fr_t *a, size_t n) {
-  for (size_t i = 0; i < n; i++) zg_fr_to_be32(out + 32 * i, &a[i]);
+  for (size_t i = 0; i < n; i++) zg__fr_store_raw(out + 32 * i, &a[i]);
 }
 
 /* ---------------- FK20 ---------------- */
@@ -364,9 +365,14 @@ static void fk_msms(void *arg, size_t begin, size_t end, unsigned worker) {
 /* The 128 cell proofs of the polynomial with the 4096 coefficients f. */
 static void fk20_proofs(const zg_kzg_cells_t *ctx, uint8_t *proofs, const zg_fr_t *f, fk_scratch_t *fs) {
   const zg_fft_domain_t *dom = ctx->s->domain;
-  zg_fr_t x[FK_M], inv_m;
+  /* f is in raw limbs (value f R^-1): scale by R / 128, R = 2^256 mod r. */
+  zg_fr_t x[FK_M], inv_m, rr, two;
+  const uint64_t e256[4] = {256, 0, 0, 0};
+  zg_fr_from_u64(&two, 2);
+  zg_fr_pow(&rr, &two, e256);
   zg_fr_from_u64(&inv_m, FK_M);
   zg_fr_inv(&inv_m, &inv_m);
+  zg_fr_mul(&inv_m, &inv_m, &rr);
   for (size_t c = 0; c < CELL; c++) {
     for (size_t i = 0; i < FK_K; i++) x[i] = f[i * CELL + c];
     memset(x + FK_K, 0, (FK_M - FK_K) * sizeof *x);

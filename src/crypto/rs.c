@@ -224,19 +224,8 @@ struct zg_rs_encoder {
   zg_fr_t *tw;     /* (R - 1) * 4096: tw[(b-1) 4096 + i] = s_b^i / 4096 */
 };
 
-/* Raw limb transfer. The transforms of a row are linear over Fr, so feeding
- * them the plain integers as if they were Montgomery representations (value
- * x R^-1) yields outputs scaled by the same R^-1, whose limbs are then the
- * plain results: no conversion in or out. Inputs must be < r. */
-static void load_raw(zg_fr_t *r, const uint8_t b[32]) {
-  for (int j = 0; j < 4; j++) r->l[j] = zg_load_be64(b + 24 - 8 * j);
-}
-
-static void store_raw(uint8_t b[32], const zg_fr_t *a) {
-  for (int j = 0; j < 4; j++) zg_store_be64(b + 24 - 8 * j, a->l[j]);
-}
-
-/* One row: elements from the stream straight into bit-reversed positions,
+/* One row (raw limbs, see rs_internal.h): elements from the stream straight
+ * into bit-reversed positions,
  * a forward FFT (the inverse FFT is the forward one read backwards, its 1/n
  * folded into enc->tw), then per parity block the coset scaling and an FFT,
  * written back in bit-reversed order. */
@@ -250,7 +239,7 @@ static void encode_rows(void *arg, size_t begin, size_t end, unsigned worker) {
     for (size_t i = 0; i < ZG__RS_K; i++) {
       memcpy(e + 1, src + ZG_RS_ELEM_PAYLOAD * i, ZG_RS_ELEM_PAYLOAD);
       memcpy(ext + 32 * i, e, 32);
-      load_raw(&f[zg_reverse_bits((uint32_t)i, 12)], e);
+      zg__fr_load_raw(&f[zg_reverse_bits((uint32_t)i, 12)], e);
     }
     fft_ok(zg_fft_fr(enc->dom, f, ZG__RS_K)); /* n * coefficients, index-reversed */
     for (size_t b = 1; b < enc->R; b++) {
@@ -258,7 +247,7 @@ static void encode_rows(void *arg, size_t begin, size_t end, unsigned worker) {
       for (size_t i = 0; i < ZG__RS_K; i++) zg_fr_mul(&blk[i], &f[(ZG__RS_K - i) & (ZG__RS_K - 1)], &tw[i]);
       fft_ok(zg_fft_fr(enc->dom, blk, ZG__RS_K));
       uint8_t *o = ext + b * ZG__RS_K * 32;
-      for (size_t q = 0; q < ZG__RS_K; q++) store_raw(o + 32 * q, &blk[zg_reverse_bits((uint32_t)q, 12)]);
+      for (size_t q = 0; q < ZG__RS_K; q++) zg__fr_store_raw(o + 32 * q, &blk[zg_reverse_bits((uint32_t)q, 12)]);
     }
   }
 }
@@ -422,7 +411,7 @@ zg_err_t zg_rs_decoder_add_column(zg_rs_decoder_t *dec, size_t col, const uint8_
       free(c);
       return ZG_EFIELD;
     }
-    load_raw(&c[i], data + 32 * i); /* decoding is linear: see load_raw */
+    zg__fr_load_raw(&c[i], data + 32 * i); /* decoding is linear: see rs_internal.h */
   }
   dec->cols[col] = c;
   dec->present[col] = true;
@@ -438,7 +427,7 @@ size_t zg_rs_decoder_columns(const zg_rs_decoder_t *dec) { return dec ? dec->hav
 static zg_err_t elems_to_stream(uint8_t *stream, const zg_fr_t *fr) {
   uint8_t e[32];
   for (size_t i = 0; i < ZG__RS_K; i++) {
-    store_raw(e, &fr[i]);
+    zg__fr_store_raw(e, &fr[i]);
     if (e[0] != 0) return ZG_ECORRUPT;
     memcpy(stream + ZG_RS_ELEM_PAYLOAD * i, e + 1, ZG_RS_ELEM_PAYLOAD);
   }

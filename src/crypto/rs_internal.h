@@ -17,10 +17,37 @@
 #include <stddef.h>
 
 #include "zg/bls12_381.h"
+#include "zg/bytes.h"
+#include "zg/err.h"
 #include "zg/fft.h"
 
 #define ZG__RS_K 4096   /* data elements per row / degree bound */
 #define ZG__RS_CELL 64  /* elements per cell */
+
+/* Raw limb transfer. The transforms of a codeword are linear over Fr, so
+ * feeding them the plain integers as if they were Montgomery
+ * representations (value x R^-1) yields outputs scaled by the same R^-1,
+ * whose limbs are then the plain results: no conversion in or out. Only for
+ * values < r, and only where every later step is linear (or rescales by R,
+ * as FK20 does). */
+static inline void zg__fr_load_raw(zg_fr_t *r, const uint8_t b[32]) {
+  for (int j = 0; j < 4; j++) r->l[j] = zg_load_be64(b + 24 - 8 * j);
+}
+static inline void zg__fr_store_raw(uint8_t b[32], const zg_fr_t *a) {
+  for (int j = 0; j < 4; j++) zg_store_be64(b + 24 - 8 * j, a->l[j]);
+}
+/* The same load, ZG_EFIELD (and *r zero) unless the value is < r. */
+static inline zg_err_t zg__fr_load_raw_checked(zg_fr_t *r, const uint8_t b[32]) {
+  static const uint64_t mod[4] = {0xffffffff00000001ull, 0x53bda402fffe5bfeull, 0x3339d80809a1d805ull,
+                                  0x73eda753299d7d48ull};
+  zg__fr_load_raw(r, b);
+  for (int j = 3; j >= 0; j--) {
+    if (r->l[j] < mod[j]) return ZG_OK;
+    if (r->l[j] > mod[j]) break;
+  }
+  r->l[0] = r->l[1] = r->l[2] = r->l[3] = 0;
+  return ZG_EFIELD;
+}
 
 /* ---- a minimal parallel for (pthreads; rs.c) ----
  * Calls fn(arg, begin, end, worker) on contiguous chunks covering [0, n),
