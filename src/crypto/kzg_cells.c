@@ -52,6 +52,8 @@ struct zg_kzg_cells {
    * (affine; (0, 0) for infinity, which is not on the curve). */
   zg__g1_aff_t *fb;
   zg_fr_t *rec_tw; /* 2 * N_EXT: recovery tables (zg__rs_recover_tables) */
+  zg__g1_aff_t *mono_fb; /* the same window tables for tau^0..tau^63 G1 (RLI of the verifier) */
+  zg_fr_t *interp_tw;    /* NCELLS * CELL: [i * 64 + m] = h_i^-m * R / 64, R = 2^256 mod r */
 };
 
 /* FK20 MSMs use 8-bit signed windows over the two 128-bit GLV halves of
@@ -128,6 +130,8 @@ typedef struct {
   zg_kzg_cells_t *ctx;
   zg_g1_t *tmp; /* threads * FK_M */
   zg_g1_t *fk;  /* FK_M * CELL: [w * CELL + c] */
+  const zg_g1_t *src; /* points whose window tables fb_setup_points builds */
+  zg__g1_aff_t *dst;  /* FB_WIN entries per point */
 } fk_setup_t;
 
 static void fk_setup_cols(void *arg, size_t begin, size_t end, unsigned worker) {
@@ -142,7 +146,7 @@ static void fk_setup_cols(void *arg, size_t begin, size_t end, unsigned worker) 
   }
 }
 
-/* Window multiples of the points [begin, end) of S->fk, made affine in
+/* Window multiples of the points [begin, end) of S->src, made affine in
  * groups of FB_GROUP points (one inversion per group). */
 #define FB_GROUP 32
 static void fb_setup_points(void *arg, size_t begin, size_t end, unsigned worker) {
@@ -152,7 +156,7 @@ static void fb_setup_points(void *arg, size_t begin, size_t end, unsigned worker
     size_t n = end - g < FB_GROUP ? end - g : FB_GROUP;
     for (size_t i = 0; i < n; i++) {
       zg_g1_t *u = t + i * FB_WIN;
-      u[0] = S->fk[g + i];
+      u[0] = S->src[g + i];
       for (size_t j = 1; j < FB_WIN; j++) {
         u[j] = u[j - 1];
         for (int d = 0; d < 8; d++) zg_g1_dbl(&u[j], &u[j]);
@@ -160,8 +164,8 @@ static void fb_setup_points(void *arg, size_t begin, size_t end, unsigned worker
     }
     zg_g1_normalize_batch(t, n * FB_WIN); /* infinity becomes (0, 0, 0) */
     for (size_t i = 0; i < n * FB_WIN; i++) {
-      S->ctx->fb[g * FB_WIN + i].x = t[i].x;
-      S->ctx->fb[g * FB_WIN + i].y = t[i].y;
+      S->dst[g * FB_WIN + i].x = t[i].x;
+      S->dst[g * FB_WIN + i].y = t[i].y;
     }
   }
 }
@@ -178,17 +182,41 @@ zg_err_t zg_kzg_cells_create(zg_kzg_cells_t **out, const zg_kzg_settings_t *s, c
   ctx->max_threads = ctx->threads;
   ctx->fb = malloc((size_t)FK_M * CELL * FB_WIN * sizeof *ctx->fb);
   ctx->rec_tw = malloc(2 * (size_t)N_EXT * sizeof *ctx->rec_tw);
+  ctx->mono_fb = malloc((size_t)CELL * FB_WIN * sizeof *ctx->mono_fb);
+  ctx->interp_tw = malloc((size_t)NCELLS * CELL * sizeof *ctx->interp_tw);
   fk_setup_t S = {ctx, malloc((size_t)nthreads(ctx) * FB_GROUP * FB_WIN * sizeof(zg_g1_t)),
-                  malloc((size_t)FK_M * CELL * sizeof(zg_g1_t))};
-  if (!ctx->fb || !ctx->rec_tw || !S.tmp || !S.fk) {
+                  malloc((size_t)FK_M * CELL * sizeof(zg_g1_t)), NULL, NULL};
+  if (!ctx->fb || !ctx->rec_tw || !ctx->mono_fb || !ctx->interp_tw || !S.tmp || !S.fk) {
     free(S.tmp);
     free(S.fk);
     zg_kzg_cells_destroy(ctx);
     return ZG_ENOMEM;
   }
   zg__rs_recover_tables(ctx->rec_tw, ctx->rec_tw + N_EXT, N_EXT);
+  {
+    zg_fr_t base, two;
+    const uint64_t e256[4] = {256, 0, 0, 0};
+    zg_fr_from_u64(&two, 2);
+    zg_fr_pow(&base, &two, e256);
+    zg_fr_from_u64(&two, CELL);
+    zg_fr_inv(&two, &two);
+    zg_fr_mul(&base, &base, &two); /* R / 64 */
+    for (size_t i = 0; i < NCELLS; i++) {
+      const zg_fr_t *hinv = &s->domain->roots[N_EXT - zg_reverse_bits((uint32_t)i, 7)];
+      zg_fr_t p = base;
+      for (size_t m = 0; m < CELL; m++) {
+        ctx->interp_tw[i * CELL + m] = p;
+        zg_fr_mul(&p, &p, hinv);
+      }
+    }
+  }
   zg__par_for(nthreads(ctx), CELL, fk_setup_cols, &S);
+  S.src = S.fk;
+  S.dst = ctx->fb;
   zg__par_for(nthreads(ctx), (size_t)FK_M * CELL, fb_setup_points, &S);
+  S.src = s->g1_monomial;
+  S.dst = ctx->mono_fb;
+  zg__par_for(nthreads(ctx), CELL, fb_setup_points, &S);
   free(S.tmp);
   free(S.fk);
   *out = ctx;
@@ -199,6 +227,8 @@ void zg_kzg_cells_destroy(zg_kzg_cells_t *ctx) {
   if (!ctx) return;
   free(ctx->fb);
   free(ctx->rec_tw);
+  free(ctx->mono_fb);
+  free(ctx->interp_tw);
   free(ctx);
 }
 
@@ -238,11 +268,12 @@ typedef struct {
   zg_slice_t *uniq; /* n: the deduplicated commitments, first-seen order */
   zg_fr_t *rpow;    /* n */
   zg_err_t *perr;   /* n: parse status of each item */
-  zg_fr_t *sc;      /* 2n + 64 */
-  zg_g1_t *pts;     /* 2n + 64 */
+  zg_fr_t *sc;      /* 2n */
+  zg_g1_t *pts;     /* 2n */
+  zg_g1_t *bkt;     /* FB_BKT buckets */
   zg_fr_t *agg;     /* NCELLS * CELL */
   zg_fr_t *sum;     /* CELL */
-  uint8_t *msm;     /* msm scratch of 2n + 64 */
+  uint8_t *msm;     /* msm scratch of 2n */
   uint8_t *pair;    /* pairing scratch of 2 */
 } ver_scratch_t;
 
@@ -252,11 +283,12 @@ static void ver_layout(bump_t *b, size_t n, ver_scratch_t *v) {
   v->uniq = bump(b, n * sizeof(zg_slice_t));
   v->rpow = bump(b, n * sizeof(zg_fr_t));
   v->perr = bump(b, n * sizeof(zg_err_t));
-  v->sc = bump(b, (2 * n + CELL) * sizeof(zg_fr_t));
-  v->pts = bump(b, (2 * n + CELL) * sizeof(zg_g1_t));
+  v->sc = bump(b, 2 * n * sizeof(zg_fr_t));
+  v->pts = bump(b, 2 * n * sizeof(zg_g1_t));
+  v->bkt = bump(b, FB_BKT * sizeof(zg_g1_t));
   v->agg = bump(b, (size_t)NCELLS * CELL * sizeof(zg_fr_t));
   v->sum = bump(b, CELL * sizeof(zg_fr_t));
-  v->msm = bump(b, zg_g1_msm_scratch_size(2 * n + CELL));
+  v->msm = bump(b, zg_g1_msm_scratch_size(2 * n));
   v->pair = bump(b, zg_multi_pairing_scratch_size(2));
 }
 
@@ -284,8 +316,7 @@ static zg_err_t parse_elems(zg_fr_t *out, const uint8_t *in, size_t n) {
 /* Checks n big-endian field elements without keeping them. */
 static zg_err_t check_elems(const uint8_t *in, size_t n) {
   zg_fr_t t;
-  for (size_t i = 0; i < n; i++)
-    if (zg_fr_from_be32(&t, in + 32 * i) != ZG_OK) return ZG_EFIELD;
+  for (size_t i = 0; i < n; i++) ZG_TRY(zg__fr_load_raw_checked(&t, in + 32 * i));
   return ZG_OK;
 }
 
@@ -323,12 +354,13 @@ static void bucket_add(zg_g1_t *bkt, int d, const zg_fp_t *x, const zg_fp_t *y) 
   }
 }
 
-/* r = sum_c scal[c] * P_(w, c) with the window tables. k * P = k0 * P +
- * k1 * x^2 P and x^2 P = -phi(P) = (beta x, -y). */
-static void fk_msm(const zg_kzg_cells_t *ctx, zg_g1_t *r, size_t w, const zg_fr_t *scal, zg_g1_t *bkt) {
+/* r = sum_c scal[c] * P_c over n points given by their window tables
+ * (FB_WIN entries each). k * P = k0 * P + k1 * x^2 P and
+ * x^2 P = -phi(P) = (beta x, -y). */
+static void table_msm(zg_g1_t *r, const zg__g1_aff_t *tab, const zg_fr_t *scal, size_t n, zg_g1_t *bkt) {
   for (size_t i = 0; i < FB_BKT; i++) zg_g1_set_infinity(&bkt[i]);
-  for (size_t c = 0; c < CELL; c++) {
-    const zg__g1_aff_t *T = ctx->fb + (w * CELL + c) * FB_WIN;
+  for (size_t c = 0; c < n; c++) {
+    const zg__g1_aff_t *T = tab + c * FB_WIN;
     if (zg__fp_is_zero(&T[0].x) && zg__fp_is_zero(&T[0].y)) continue; /* infinity */
     uint64_t k[4], k0[2], k1[2];
     int d0[FB_WIN], d1[FB_WIN];
@@ -359,7 +391,8 @@ static void fk_msm(const zg_kzg_cells_t *ctx, zg_g1_t *r, size_t w, const zg_fr_
 static void fk_msms(void *arg, size_t begin, size_t end, unsigned worker) {
   fk_job_t *J = arg;
   zg_g1_t *bkt = J->f->bkt + (size_t)worker * FB_BKT;
-  for (size_t w = begin; w < end; w++) fk_msm(J->ctx, &J->f->h[w], w, J->f->scal + w * CELL, bkt);
+  for (size_t w = begin; w < end; w++)
+    table_msm(&J->f->h[w], J->ctx->fb + w * CELL * FB_WIN, J->f->scal + w * CELL, CELL, bkt);
 }
 
 /* The 128 cell proofs of the polynomial with the 4096 coefficients f. */
@@ -598,13 +631,12 @@ zg_err_t zg_kzg_verify_cell_proof_batch(const zg_kzg_cells_t *ctx, bool *ok, con
 
   /* Parse: distinct commitments, proofs, cells (values checked only). */
   size_t u = dedup_commitments(commitments, n, v.uid, v.uniq, v.order);
-  zg_g1_t *pc = v.pts, *pm = v.pts + u, *pp = v.pts + u + CELL;
-  zg_fr_t *sc = v.sc, *sm = v.sc + u, *sp = v.sc + u + CELL;
+  zg_g1_t *pc = v.pts, *pp = v.pts + u;
+  zg_fr_t *sc = v.sc, *sp = v.sc + u;
   for (size_t i = 0; i < u; i++) ZG_TRY(zg_g1_deserialize(&pc[i], v.uniq[i].ptr, 48));
   parse_job_t P = {pp, proofs, cells, v.perr};
   zg__par_for(nthreads(ctx), n, parse_items, &P);
   for (size_t k = 0; k < n; k++) ZG_TRY(v.perr[k]);
-  for (size_t i = 0; i < CELL; i++) pm[i] = s->g1_monomial[i];
 
   /* r and its powers. */
   zg_fr_t r;
@@ -626,37 +658,36 @@ zg_err_t zg_kzg_verify_cell_proof_batch(const zg_kzg_cells_t *ctx, bool *ok, con
     used[ci] = true;
     zg_fr_t y;
     for (size_t j = 0; j < CELL; j++) {
-      fft_ok(zg_fr_from_be32(&y, cells[k].ptr + 32 * j));
+      zg__fr_load_raw(&y, cells[k].ptr + 32 * j); /* raw limbs: rescaled by R below */
       zg_fr_mul(&y, &y, &v.rpow[k]);
       zg_fr_add(&v.agg[ci * CELL + j], &v.agg[ci * CELL + j], &y);
     }
   }
   /* RLI: the aggregated interpolation polynomial. Cell i holds values at
    * h_i * w64^rev6(j); the inverse FFT of the naturally ordered values gives
-   * the coefficients of I(h_i X), so coefficient m is divided by h_i^m. */
+   * the coefficients of I(h_i X), so coefficient m is divided by h_i^m. The
+   * inverse FFT is the forward one read at -m; its 1/64, h_i^-m and the R
+   * that undoes the raw loads are ctx->interp_tw. */
   memset(v.sum, 0, CELL * sizeof *v.sum);
   for (size_t i = 0; i < NCELLS; i++) {
     if (!used[i]) continue;
-    zg_fr_t t[CELL];
+    zg_fr_t t[CELL], c;
     for (size_t j = 0; j < CELL; j++) t[j] = v.agg[i * CELL + zg_reverse_bits((uint32_t)j, 6)];
-    fft_ok(zg_ifft_fr(s->domain, t, CELL));
-    const zg_fr_t *hinv = &s->domain->roots[N_EXT - zg_reverse_bits((uint32_t)i, 7)];
-    zg_fr_t p;
-    zg_fr_set_one(&p);
+    fft_ok(zg_fft_fr(s->domain, t, CELL));
+    const zg_fr_t *tw = ctx->interp_tw + i * CELL;
     for (size_t m = 0; m < CELL; m++) {
-      zg_fr_t c;
-      zg_fr_mul(&c, &t[m], &p);
+      zg_fr_mul(&c, &t[(CELL - m) & (CELL - 1)], &tw[m]);
       zg_fr_add(&v.sum[m], &v.sum[m], &c);
-      zg_fr_mul(&p, &p, hinv);
     }
   }
-  for (size_t m = 0; m < CELL; m++) zg_fr_neg(&sm[m], &v.sum[m]);
 
-  /* RL = RLC - RLI + RLP in one MSM; LL = sum r^k proofs[k]. */
-  zg_g1_t g1s[2];
+  /* RL = RLC + RLP (one MSM) - RLI (fixed-base tables); LL = sum r^k proofs[k]. */
+  zg_g1_t g1s[2], rlcp, rli;
   zg_g2_t g2s[2];
-  zg_g1_msm_var(&g1s[1], v.pts, v.sc, u + CELL + n, v.msm);
-  zg_g1_neg(&g1s[1], &g1s[1]);
+  zg_g1_msm_var(&rlcp, v.pts, v.sc, u + n, v.msm);
+  table_msm(&rli, ctx->mono_fb, v.sum, CELL, v.bkt);
+  zg_g1_neg(&rlcp, &rlcp);
+  zg__g1_add_var(&g1s[1], &rli, &rlcp); /* -RL */
   zg_g1_msm_var(&g1s[0], pp, v.rpow, n, v.msm);
   g2s[0] = s->g2_monomial[CELL];
   g2s[1] = s->g2_monomial[0];
