@@ -35,9 +35,9 @@ void zg_keccak256_pair(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]
 /* The Keccak-f[1600] permutation (24 rounds) on a 25-lane state. */
 void zg_keccakf1600(uint64_t st[25]);
 
-/* ---- SHA-2 and BLAKE2b (src/crypto/hash.c, libsodium) ---- */
+/* ---- SHA-2 and BLAKE2b (src/crypto/hash.c: SHA-256 nettle, the rest libsodium) ---- */
 typedef struct {
-  uint64_t opaque[16]; /* holds libsodium's crypto_hash_sha256_state (104 bytes) */
+  uint64_t opaque[16]; /* holds nettle's struct sha256_ctx (112 bytes) */
 } zg_sha256_ctx_t;
 typedef struct {
   uint64_t opaque[26]; /* holds libsodium's crypto_hash_sha512_state (208 bytes) */

@@ -1,23 +1,33 @@
 /*
- * hash.c — SHA-256, SHA-512, BLAKE2b-512, HMAC-SHA256 and HKDF-SHA256 over
- * libsodium (zg/hash.h). Thin wrappers: libsodium does the hashing.
+ * hash.c — SHA-256, SHA-512, BLAKE2b-512, HMAC-SHA256 and HKDF-SHA256 (zg/hash.h).
+ * Thin wrappers. SHA-256 comes from nettle, whose fat build uses the SHA-NI
+ * instructions when the CPU has them (~1 GB/s here against libsodium's
+ * portable 0.12 GB/s; KZG's Fiat-Shamir hashes 128 KiB per blob). SHA-512,
+ * BLAKE2b and HMAC come from libsodium.
  */
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <string.h>
 
 #include "zg/bytes.h"
 #include "zg/hash.h"
 
-_Static_assert(sizeof(zg_sha256_ctx_t) >= sizeof(crypto_hash_sha256_state), "sha256 ctx too small");
+_Static_assert(sizeof(zg_sha256_ctx_t) >= sizeof(struct sha256_ctx), "sha256 ctx too small");
 _Static_assert(sizeof(zg_sha512_ctx_t) >= sizeof(crypto_hash_sha512_state), "sha512 ctx too small");
 
-void zg_sha256(uint8_t out[32], const void *in, size_t len) { crypto_hash_sha256(out, in, len); }
-void zg_sha256_init(zg_sha256_ctx_t *ctx) { crypto_hash_sha256_init((crypto_hash_sha256_state *)ctx); }
+void zg_sha256(uint8_t out[32], const void *in, size_t len) {
+  struct sha256_ctx c;
+  sha256_init(&c);
+  sha256_update(&c, len, in);
+  sha256_digest(&c, 32, out);
+  zg_memwipe(&c, sizeof c);
+}
+void zg_sha256_init(zg_sha256_ctx_t *ctx) { sha256_init((struct sha256_ctx *)ctx); }
 void zg_sha256_update(zg_sha256_ctx_t *ctx, const void *in, size_t len) {
-  crypto_hash_sha256_update((crypto_hash_sha256_state *)ctx, in, len);
+  sha256_update((struct sha256_ctx *)ctx, len, in);
 }
 void zg_sha256_final(zg_sha256_ctx_t *ctx, uint8_t out[32]) {
-  crypto_hash_sha256_final((crypto_hash_sha256_state *)ctx, out);
+  sha256_digest((struct sha256_ctx *)ctx, 32, out);
   zg_memwipe(ctx, sizeof *ctx);
 }
 
