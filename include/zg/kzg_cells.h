@@ -13,9 +13,12 @@
  *
  * A cells context (zg_kzg_cells_t) borrows the loaded settings and adds the
  * FK20 tables: for each of the 64 offsets c inside a cell, the FFT of size
- * 128 over G1 of the Toeplitz column [tau^(64 j + c)] (8192 affine points,
- * about 0.8 MiB). It is read-only after creation and may be shared by
- * threads; the thread-count knob says how many threads ONE call may use.
+ * 128 over G1 of the Toeplitz column [tau^(64 j + c)] (8192 points), each
+ * with its 2^(8j) multiples for fixed-base MSMs (about 13 MiB), plus the
+ * same for tau^0..63 G1 and small field tables (about 1 MiB). Building it
+ * takes about 1-3 s of CPU (split over opts.threads). It is read-only after
+ * creation and may be shared by threads; the thread-count knob says how
+ * many threads ONE call may use.
  *
  * Memory: _create/_destroy allocate the context; every other function
  * allocates nothing and takes caller scratch of
@@ -68,8 +71,8 @@ typedef struct {
   unsigned threads;
 } zg_kzg_cells_opts_t;
 
-/* Builds a cells context over loaded settings (the FK20 tables take a few
- * hundred milliseconds). s is borrowed and must outlive the context.
+/* Builds a cells context over loaded settings. s is borrowed and must
+ * outlive the context.
  * ZG_EINVAL for NULL arguments, ZG_ENOMEM. */
 ZG_WARN_UNUSED zg_err_t zg_kzg_cells_create(zg_kzg_cells_t **out, const zg_kzg_settings_t *s,
                                             const zg_kzg_cells_opts_t *opts);
