@@ -144,6 +144,14 @@ ZG_WARN_UNUSED zg_err_t zg_storage_read_chunks(zg_storage_t *st, bool *present, 
                                                size_t *len, zg_storage_err_t *err, const zg_logstore_tx_t *tx,
                                                uint64_t start, uint64_t end);
 
+/* Proof of flow sector `sector` (0G FlowProof: lemma [leaf, siblings,
+ * root], path) against the current flow root, which *root and *length
+ * receive. The node must hold the sector's segment: ZG_ENOTFOUND (class
+ * NOT_FOUND) when it does not, ZG_ERANGE for sector 0 or beyond the flow.
+ * The proof is verified before it is returned. */
+ZG_WARN_UNUSED zg_err_t zg_storage_sector_proof(zg_storage_t *st, zg_merkle_proof_t *proof, uint8_t root[32],
+                                                uint64_t *length, zg_storage_err_t *err, uint64_t sector);
+
 /* ---- Log-entry sources ----
  * The interface a source of submissions implements: the dev-mode source
  * below, and later the chain follower. */

@@ -91,12 +91,28 @@ static zg_err_t m_get_flow_context(zg_rpc_call_t *call, const json_t *params, js
   return *result ? ZG_OK : ZG_ENOMEM;
 }
 
+/* zgs_getSectorProof(sectorIndex[, flowRoot]) -> FlowProof {lemma, path}
+ * against the current flow root (a different flowRoot is refused: this
+ * node keeps no historical frontiers). */
 static zg_err_t m_get_sector_proof(zg_rpc_call_t *call, const json_t *params, json_t **result) {
-  uint64_t sector;
+  zgs_ctx_t *c = call->arg;
+  uint64_t sector, length;
+  uint8_t want[32], root[32];
   ZG_TRY(zg_rpc_params_check(call, params, 1, 2));
   ZG_TRY(zg_rpc_get_u64(call, &sector, zg_rpc_param(params, 0, "sectorIndex"), "sectorIndex"));
-  return zg_rpc_fail(call, ZG_RPC_SERVER_ERROR,
-                     "zgs_getSectorProof is not available yet: this node keeps no flow-tree nodes below segments");
+  const json_t *fr = zg_rpc_param(params, 1, "flowRoot");
+  bool has_root = fr && !json_is_null(fr);
+  if (has_root) ZG_TRY(zg_rpc_get_hash(call, want, fr, "flowRoot"));
+  zg_merkle_proof_t *proof = zg_arena_alloc(call->arena, sizeof *proof);
+  if (!proof) return ZG_ENOMEM;
+  zg_storage_err_t err = {0, ""};
+  zg_err_t e = zg_storage_sector_proof(c->st, proof, root, &length, &err, sector);
+  if (e != ZG_OK) return refuse(call, e, &err);
+  if (has_root && memcmp(want, root, 32) != 0)
+    return zg_rpc_fail(call, ZG_RPC_NOT_FOUND,
+                       "flowRoot is not the current flow root (length %" PRIu64 "); historical roots are not kept",
+                       length);
+  return zg_merkle_proof_to_jsonv(result, proof);
 }
 
 /* ---- Uploads ---- */

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "zg/flow.h"
+#include "zg/hash.h"
 #include "zg/kvdb.h"
 #include "zg/storage_node.h"
 
@@ -467,4 +468,217 @@ zg_err_t zg_storage_read_chunks(zg_storage_t *st, bool *present, uint8_t *out, s
   *present = true;
   atomic_fetch_add(&st->dl_bytes, *len);
   return ZG_OK;
+}
+
+/* ---- Sector proofs (zgs_getSectorProof) ----
+ *
+ * The flow tree is a sequence of pieces: the txs' nodes (aligned complete
+ * subtrees whose roots the tx records carry, contiguous within a tx) and
+ * zero gaps (alignment padding), plus the dummy sector 0. A proof of sector
+ * s needs the siblings along its path: those that cover several pieces are
+ * folded from the pieces' roots; those inside the node that holds s come
+ * from the segment's stored file proof (heights >= 10) or from its data
+ * (below 10). Every proof is verified against the flow root before it is
+ * returned, and only then are its segment-level siblings cached in the log
+ * store's flow-node table (complete subtrees never change). */
+
+typedef struct {
+  zg_storage_t *st;
+  uint64_t ntx;                    /* txs of the snapshot */
+  const zg_logstore_tx_t *ttx;     /* the tx holding the sector */
+  uint64_t tseg;                   /* the sector's segment index in that file */
+  const uint8_t *seg;              /* that segment's bytes */
+  size_t seglen;
+  const zg_merkle_proof_t *fproof; /* that segment's file proof */
+  zg_logstore_flow_node_t memo[ZG_MERKLE_MAX_PATH];
+  size_t nmemo;
+} sector_ctx_t;
+
+static uint64_t tx_extent(const zg_logstore_tx_t *tx) {
+  uint64_t end = tx->start_pos;
+  for (uint32_t i = 0; i < tx->nnodes; i++) end += 1ull << tx->nodes[i].height;
+  return end;
+}
+
+/* The last tx of the snapshot with start_pos <= pos; *found false if none. */
+static zg_err_t tx_at(sector_ctx_t *c, zg_logstore_tx_t *tx, bool *found, uint64_t pos) {
+  uint64_t lo = 0, hi = c->ntx; /* answer in [lo-1, hi) */
+  *found = false;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    ZG_TRY(zg_logstore_tx_get(c->st->ls, tx, mid));
+    if (tx->start_pos <= pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0) return ZG_OK;
+  *found = true;
+  return zg_logstore_tx_get(c->st->ls, tx, lo - 1);
+}
+
+/* Node (h, idx) strictly inside a node of the target tx. */
+static zg_err_t inside_node(sector_ctx_t *c, uint8_t out[32], const zg_logstore_tx_t *tx, unsigned h, uint64_t idx) {
+  if (tx->seq != c->ttx->seq) return ZG_ENOTFOUND; /* never on the sector's path */
+  if (h >= ZG_SEGMENT_HEIGHT) {
+    unsigned k = h - ZG_SEGMENT_HEIGHT;
+    if (k >= c->fproof->npath) return ZG_ECORRUPT;
+    memcpy(out, c->fproof->lemma[1 + k], 32);
+    return ZG_OK;
+  }
+  uint64_t off = (idx << h) - tx->start_pos;
+  if (off / ZG_SECTORS_PER_SEGMENT != c->tseg) return ZG_ENOTFOUND;
+  size_t first = (size_t)(off % ZG_SECTORS_PER_SEGMENT), n = (size_t)1 << h;
+  uint8_t(*leaves)[32] = malloc(n * 32);
+  if (!leaves) return ZG_ENOMEM;
+  for (size_t j = 0; j < n; j++) {
+    size_t at = (first + j) * ZG_SECTOR_BYTES;
+    if (at < c->seglen)
+      zg_flow_leaf_hash(leaves[j], (idx << h) + j, c->seg + at, c->seglen - at);
+    else
+      memcpy(leaves[j], zg_merkle_zero_hash(0), 32);
+  }
+  zg_err_t e = zg_merkle_root_of(out, (const uint8_t(*)[32])leaves, n);
+  free(leaves);
+  return e;
+}
+
+/* Value of the complete subtree (h, idx) below the snapshot's length. */
+static zg_err_t resolve(sector_ctx_t *c, uint8_t out[32], unsigned h, uint64_t idx) {
+  uint64_t a = idx << h, b = a + (1ull << h);
+  if (a == 0) {
+    if (h == 0) {
+      memset(out, 0, 32); /* the dummy sector */
+      return ZG_OK;
+    }
+    goto split;
+  }
+  zg_logstore_tx_t tx;
+  bool found;
+  ZG_TRY(tx_at(c, &tx, &found, a));
+  if (found && a < tx_extent(&tx)) {
+    uint64_t p = tx.start_pos;
+    uint32_t i = 0;
+    while (i + 1 < tx.nnodes && a >= p + (1ull << tx.nodes[i].height)) p += 1ull << tx.nodes[i++].height;
+    unsigned hn = tx.nodes[i].height;
+    if (a == p && h == hn) {
+      memcpy(out, tx.nodes[i].root, 32);
+      return ZG_OK;
+    }
+    if (h < hn) return inside_node(c, out, &tx, h, idx);
+    goto split;
+  }
+  /* a is in a gap: zero unless the next tx starts inside [a, b). */
+  uint64_t next = found ? tx.seq + 1 : 0;
+  if (next < c->ntx) {
+    ZG_TRY(zg_logstore_tx_get(c->st->ls, &tx, next));
+    if (tx.start_pos < b) goto split;
+  }
+  memcpy(out, zg_merkle_zero_hash(h), 32);
+  return ZG_OK;
+split:
+  if (h == 0) return ZG_ECORRUPT;
+  uint8_t l[32], r[32];
+  ZG_TRY(resolve(c, l, h - 1, 2 * idx));
+  ZG_TRY(resolve(c, r, h - 1, 2 * idx + 1));
+  zg_keccak256_pair(out, l, r);
+  return ZG_OK;
+}
+
+/* zg_flow_node_fn: the log store's cached nodes first, then resolve. */
+static zg_err_t sector_fetch(void *arg, uint8_t out[32], unsigned height, uint64_t index) {
+  sector_ctx_t *c = arg;
+  if (height >= ZG_SEGMENT_HEIGHT) {
+    zg_err_t e = zg_logstore_flow_node_get(c->st->ls, out, height, index);
+    if (e != ZG_ENOTFOUND) return e;
+  }
+  ZG_TRY(resolve(c, out, height, index));
+  if (height >= ZG_SEGMENT_HEIGHT && c->nmemo < ZG_MERKLE_MAX_PATH) {
+    zg_logstore_flow_node_t *m = &c->memo[c->nmemo++];
+    m->height = height;
+    m->index = index;
+    memcpy(m->hash, out, 32);
+  }
+  return ZG_OK;
+}
+
+zg_err_t zg_storage_sector_proof(zg_storage_t *st, zg_merkle_proof_t *proof, uint8_t root[32], uint64_t *length,
+                                 zg_storage_err_t *err, uint64_t sector) {
+  memset(proof, 0, sizeof *proof);
+  sector_ctx_t *c = calloc(1, sizeof *c);
+  uint8_t *seg = malloc(ZG_SEGMENT_BYTES);
+  zg_flow_t flow;
+  zg_logstore_tx_t tx;
+  zg_merkle_proof_t fp;
+  zg_err_t e = ZG_OK;
+  if (!c || !seg) {
+    e = ZG_ENOMEM;
+    goto out;
+  }
+  pthread_mutex_lock(&st->mu);
+  flow = st->flow;
+  c->ntx = st->next_seq;
+  pthread_mutex_unlock(&st->mu);
+  zg_flow_root(&flow, root);
+  *length = flow.length;
+  c->st = st;
+  if (sector == 0 || sector >= flow.length) {
+    e = fail(err, ZG_STORAGE_NOT_FOUND, ZG_ERANGE,
+             "sector %" PRIu64 " is not a data sector of the flow (length %" PRIu64 ")", sector, flow.length);
+    goto out;
+  }
+  bool found;
+  e = tx_at(c, &tx, &found, sector);
+  if (e != ZG_OK) {
+    store_fail(err, e, "reading the log entries");
+    goto out;
+  }
+  uint64_t off = found ? sector - tx.start_pos : 0;
+  if (!found || sector >= tx_extent(&tx) || off / ZG_SECTORS_PER_SEGMENT >= zg_logstore_tx_segments(tx.size)) {
+    e = fail(err, ZG_STORAGE_NOT_FOUND, ZG_ENOTFOUND,
+             "sector %" PRIu64 " is padding, not file data: no node stores it", sector);
+    goto out;
+  }
+  c->ttx = &tx;
+  c->tseg = off / ZG_SECTORS_PER_SEGMENT;
+  bool has = false;
+  e = zg_logstore_segment_has(st->ls, &has, tx.root, c->tseg);
+  if (e == ZG_OK && has) {
+    uint8_t key[40];
+    zg_kvdb_txn_t *t = NULL;
+    zg_slice_t v;
+    proof_key(key, tx.root, c->tseg);
+    e = zg_kvdb_txn_begin(st->pdb, &t, NULL, false);
+    if (e == ZG_OK) e = zg_kvdb_get(t, st->proofs, zg_slice(key, 40), &v);
+    if (e == ZG_OK) e = zg_merkle_proof_decode(&fp, v.ptr, v.len);
+    zg_kvdb_txn_abort(t);
+    if (e == ZG_OK) e = zg_logstore_segment_get_by_tx(st->ls, seg, ZG_SEGMENT_BYTES, &c->seglen, tx.seq, c->tseg);
+  }
+  if (e != ZG_OK) {
+    store_fail(err, e, "reading the sector's segment");
+    goto out;
+  }
+  if (!has) {
+    e = fail(err, ZG_STORAGE_NOT_FOUND, ZG_ENOTFOUND,
+             "this node does not hold sector %" PRIu64 " (segment %" PRIu64 " of tx %" PRIu64 ")", sector, c->tseg,
+             tx.seq);
+    goto out;
+  }
+  c->seg = seg;
+  c->fproof = &fp;
+  e = zg_flow_proof(proof, &flow, 0, sector, sector_fetch, c);
+  bool ok = false;
+  if (e == ZG_OK) e = zg_flow_proof_verify(&ok, proof, proof->lemma[0], 0, sector, root, flow.length);
+  if (e == ZG_OK && !ok) e = ZG_ECORRUPT;
+  if (e != ZG_OK) {
+    memset(proof, 0, sizeof *proof);
+    fail(err, ZG_STORAGE_INTERNAL, e, "building the proof of sector %" PRIu64 ": %s", sector, zg_strerror(e));
+    goto out;
+  }
+  /* Best effort: a failed cache write costs a recomputation later. */
+  if (c->nmemo && zg_logstore_flow_nodes_put(st->ls, c->memo, c->nmemo) != ZG_OK) c->nmemo = 0;
+out:
+  free(seg);
+  free(c);
+  return e;
 }
