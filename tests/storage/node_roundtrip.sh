@@ -5,7 +5,8 @@
 # byte-compares, then sends bad inputs (wrong proof, wrong root, index out of
 # range, wrong segment size, oversized body, malformed JSON, unknown method,
 # a segment of another shard, an upload for an unknown entry) and checks
-# each gets its JSON-RPC error while the stored file stays intact.
+# each gets its JSON-RPC error while the stored file stays intact; checks
+# zgs_getSectorProof against the flow root of zgs_getFlowContext.
 # Every process runs under a timeout. Needs curl, jq and base64 (skips, 77).
 # Usage: node_roundtrip.sh PATH/TO/zg
 set -u
@@ -94,6 +95,40 @@ cmp -s "$f" "$work/g" && ok || bad "download over an existing OUT"
 # The 2-shard nodes hold disjoint halves.
 finfo=$(rpc "$URL_B0" zgs_getFileInfo "[\"$root\"]")
 [ "$(printf '%s' "$finfo" | jq -r .result)" != "null" ] && ok || bad "B0 file info: $finfo"
+
+# ---- zgs_getSectorProof: held sectors prove against the flow root ----
+# (test_sector_proof checks the hashes; here: the RPC shape, the root, the
+# path length, and the refusals.)
+F=$work/f_$((3 * 1048576 + 5))
+froot=$("$zg" root "$F")
+check_sector_proof() { # URL SECTOR WHAT
+  local ctx froot_flow flen resp
+  ctx=$(rpc "$1" zgs_getFlowContext '[]')
+  froot_flow=$(printf '%s' "$ctx" | jq -r '.result[0]')
+  flen=$(printf '%s' "$ctx" | jq -r '.result[1]')
+  resp=$(rpc "$1" zgs_getSectorProof "[$2, \"$froot_flow\"]")
+  local h=0; while [ $((1 << h)) -lt "$flen" ]; do h=$((h + 1)); done
+  if [ "$(printf '%s' "$resp" | jq -r '.result.lemma[-1]')" = "$froot_flow" ] &&
+     [ "$(printf '%s' "$resp" | jq -r '.result.path | length')" = "$h" ] &&
+     [ "$(printf '%s' "$resp" | jq -r '.result.lemma | length')" = $((h + 2)) ]; then
+    ok; echo "  ok: $3: sector $2 proves against flow root $froot_flow (length $flen, path $h)"
+  else
+    bad "$3: sector $2: ${resp:0:300}"
+  fi
+}
+start_a=$(rpc "$URL_A" zgs_getFileInfo "[\"$froot\"]" | jq .result.tx.startEntryIndex)
+check_sector_proof "$URL_A" "$start_a" "first sector of F on A"
+check_sector_proof "$URL_A" $((start_a + 12 * 1024 + 17)) "last segment of F on A"
+check_sector_proof "$URL_A" 1 "the first file's sector on A"
+bstart=$(rpc "$URL_B0" zgs_getFileInfo "[\"$froot\"]" | jq .result.tx.startEntryIndex)
+if [ $(( (bstart / 1024) % 2 )) = 0 ]; then holder=$URL_B0 other=$URL_B1; else holder=$URL_B1 other=$URL_B0; fi
+check_sector_proof "$holder" $((bstart + 5)) "F's segment 0 on its shard's node"
+check_sector_proof "$other" $((bstart + 1024 + 5)) "F's segment 1 on the other shard's node"
+expect_code "$(rpc "$other" zgs_getSectorProof "[$((bstart + 5))]")" -32001 "sector of another shard"
+expect_code "$(rpc "$URL_A" zgs_getSectorProof '[0]')" -32001 "the dummy sector"
+expect_code "$(rpc "$URL_A" zgs_getSectorProof '[999999999]')" -32001 "sector beyond the flow"
+expect_code "$(rpc "$URL_A" zgs_getSectorProof "[$start_a, \"0x$(printf '%064d' 7)\"]")" -32001 "not the current flow root"
+expect_code "$(rpc "$URL_A" zgs_getSectorProof '["x"]')" -32602 "malformed sector index"
 
 # ---- Bad inputs against node A, file F (3 segments) ----
 F=$work/f_$((3 * 1048576 + 5))
