@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "zg/flow.h"
 #include "zg/hash.h"
@@ -31,6 +34,7 @@ struct zg_storage {
   zg_logstore_t *ls;
   zg_kvdb_t *pdb;
   zg_kvdb_dbi_t proofs;
+  int lock_fd; /* flock'ed data_dir/LOCK: one process per data dir */
   pthread_mutex_t mu;
   zg_flow_t flow;
   uint64_t next_seq;
@@ -76,11 +80,20 @@ zg_err_t zg_storage_open(zg_storage_t **out, const zg_storage_cfg_t *cfg, char *
   zg_storage_t *st = calloc(1, sizeof *st);
   if (!st) return ZG_ENOMEM;
   st->cfg = *cfg;
+  st->lock_fd = -1;
   pthread_mutex_init(&st->mu, NULL);
   zg_flow_init(&st->flow);
   char path[4096];
   if (mkdir(cfg->data_dir, 0755) != 0 && errno != EEXIST) {
     e = fail(&err, ZG_STORAGE_INTERNAL, ZG_EIO, "cannot create %s: %s", cfg->data_dir, strerror(errno));
+    goto out;
+  }
+  /* Two processes appending to one log store would corrupt it. */
+  snprintf(path, sizeof path, "%s/LOCK", cfg->data_dir);
+  st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    e = fail(&err, ZG_STORAGE_INTERNAL, errno == EWOULDBLOCK ? ZG_EBUSY : ZG_EIO, "data dir %s: %s", cfg->data_dir,
+             errno == EWOULDBLOCK ? "in use by another process" : strerror(errno));
     goto out;
   }
   snprintf(path, sizeof path, "%s/log", cfg->data_dir);
@@ -125,6 +138,7 @@ void zg_storage_close(zg_storage_t *st) {
   if (!st) return;
   zg_logstore_close(st->ls);
   zg_kvdb_close(st->pdb);
+  if (st->lock_fd >= 0) close(st->lock_fd);
   pthread_mutex_destroy(&st->mu);
   free(st);
 }
