@@ -4,7 +4,8 @@
 # and downloads files of several sizes to 1 node and to 2 nodes (2 shards),
 # byte-compares, then sends bad inputs (wrong proof, wrong root, index out of
 # range, wrong segment size, oversized body, malformed JSON, unknown method,
-# a segment of another shard, an upload for an unknown entry) and checks
+# a segment of another shard, an upload for an unknown entry, a full disk
+# on a 16 MiB tmpfs when mount is permitted) and checks
 # each gets its JSON-RPC error while the stored file stays intact; checks
 # zgs_getSectorProof against the flow root of zgs_getFlowContext.
 # Every process runs under a timeout. Needs curl, jq and base64 (skips, 77).
@@ -15,10 +16,11 @@ for t in curl jq base64 timeout; do
   command -v $t >/dev/null || { echo "skipped: $t not installed"; exit 77; }
 done
 work=$(mktemp -d /tmp/zg_node_test.XXXXXX)
-pids=()
+pids=() mounts=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -26,12 +28,12 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
-# start_node NAME SHARD NUM -> sets URL_<NAME>
+# start_node NAME SHARD NUM [DATADIR] -> sets URL_<NAME>
 start_node() {
   local name=$1 dir=$work/$1
   mkdir -p "$dir"
   cat >"$dir/cfg.json" <<EOF
-{"storage":{"dataDir":"$dir/data","shard":{"shardId":$2,"numShard":$3}},
+{"storage":{"dataDir":"${4:-$dir/data}","shard":{"shardId":$2,"numShard":$3}},
  "rpc":{"addr":"127.0.0.1:0","maxBodySize":"4MiB","threads":4}}
 EOF
   timeout 600 "$zg" node --config "$dir/cfg.json" >"$dir/out" 2>"$dir/err" &
@@ -213,6 +215,54 @@ kill -TERM "${pids[0]}"; wait "${pids[0]}"; st=$?
 start_node A 0 1
 rm -f "$work/g"
 timeout 60 "$zg" download "$froot" "$work/g" --node "$URL_A" >/dev/null 2>&1 && cmp -s "$F" "$work/g" && ok || bad "F after restart"
+
+# ---- Disk full: a node on a 16 MiB tmpfs gets uploads until full ----
+full=$work/tmpfs
+mkdir -p "$full"
+if mount -t tmpfs -o size=16m tmpfs "$full" 2>/dev/null; then
+  mounts+=("$full")
+  start_node FULL 0 1 "$full/data"
+  K=$work/f_$((3 * 1048576 + 5))
+  kroot=$("$zg" root "$K")
+  timeout 60 "$zg" upload "$K" --node "$URL_FULL" >/dev/null 2>&1 && ok || bad "first upload to the small disk"
+  refused=
+  for i in 1 2 3 4 5 6; do
+    head -c $((4 * 1048576 + i)) /dev/urandom >"$work/fill_$i"
+    if ! timeout 60 "$zg" upload "$work/fill_$i" --node "$URL_FULL" >/dev/null 2>"$work/fill.err"; then refused=$i; break; fi
+  done
+  if [ -n "$refused" ] && grep -q "no space left" "$work/fill.err"; then
+    ok; echo "  ok: upload $refused to a full disk refused: $(grep -o 'refused.*' "$work/fill.err" | head -1)"
+  else
+    bad "disk full: upload refused=${refused:-never}: $(cat "$work/fill.err")"
+  fi
+  if [ -n "$refused" ]; then
+    # The exact JSON-RPC error: upload the refused file's missing segments one
+    # by one (the space left may still take a few) until one is refused.
+    ff=$work/fill_$refused
+    ffroot=$("$zg" root "$ff")
+    nseg=$(( ($(stat -c %s "$ff") + 262143) / 262144 ))
+    resp=none
+    for ((i = 0; i < nseg; i++)); do
+      [ "$(rpc "$URL_FULL" zgs_downloadSegment "[\"$ffroot\", $((i * 1024)), $((i * 1024 + 1))]" | jq -r .result)" = null ] || continue
+      fproof=$("$zg" root --proof "$i" "$ff" | jq -c .proof)
+      dd if="$ff" of="$work/seg.bin" bs=262144 skip="$i" count=1 2>/dev/null
+      truncate -s $(( ($(stat -c %s "$work/seg.bin") + 255) / 256 * 256 )) "$work/seg.bin"
+      printf '[%s]' "$(seg "$ffroot" "$i" "$(base64 -w0 <"$work/seg.bin")" "$fproof" "$(stat -c %s "$ff")")" >"$work/p"
+      resp=$({ printf '{"jsonrpc":"2.0","id":1,"method":"zgs_uploadSegment","params":'; cat "$work/p"; printf '}'; } |
+        curl -s -m 30 -H 'Content-Type: application/json' --data-binary @- "$URL_FULL")
+      [ "$(printf '%s' "$resp" | jq -r .error)" != null ] && break
+    done
+    expect_code "$resp" -32004 "segment upload to a full disk"
+  fi
+  # The node keeps serving what it stored, undamaged.
+  rm -f "$work/g"
+  timeout 60 "$zg" download "$kroot" "$work/g" --node "$URL_FULL" >/dev/null 2>&1 && cmp -s "$K" "$work/g" && ok ||
+    bad "file stored before the disk filled is damaged"
+  [ "$(rpc "$URL_FULL" zgs_getStatus '[]' | jq -r '.result.nextTxSeq')" != null ] && ok || bad "status on a full disk"
+  kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
+else
+  echo "  SKIP disk-full part: cannot mount a tmpfs here (needs root); the log store's fault-injection tests cover ENOSPC"
+fi
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
