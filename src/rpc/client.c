@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rpc/json_internal.h"
 #include "zg/rpc_client.h"
 
 #define MAX_RESPONSE (64u << 20)
@@ -126,20 +127,25 @@ zg_err_t zg_rpc_client_call(zg_rpc_client_t *c, json_t **result, zg_rpc_error_t 
   json_t *req = json_pack("{s:s, s:I, s:s, s:o*}", "jsonrpc", "2.0", "id", (json_int_t)id, "method", method,
                           "params", params);
   if (!req) return ZG_ENOMEM;
-  char *body = json_dumps(req, JSON_COMPACT);
+  zg_buf_t body;
+  zg_buf_init(&body);
+  zg_err_t e = zg__json_dump(&body, req);
   json_decref(req);
-  if (!body) return ZG_ENOMEM;
+  if (e != ZG_OK) {
+    zg_buf_clear(&body);
+    return ZG_ENOMEM;
+  }
   zg_buf_t resp;
   zg_buf_init(&resp);
   long status = 0;
-  zg_err_t e = zg_rpc_client_post(c, &resp, &status, body, strlen(body));
-  free(body);
+  e = zg_rpc_client_post(c, &resp, &status, (const char *)body.ptr, body.len);
+  free(body.ptr); /* public request bytes: no wipe needed */
   json_t *r = NULL;
   if (e != ZG_OK) {
     set_err(rerr, 0, "request to %s %s", c->url, e == ZG_ETIMEOUT ? "timed out" : "failed");
     goto out;
   }
-  r = json_loadb((const char *)resp.ptr, resp.len, 0, NULL);
+  r = zg__json_load((const char *)resp.ptr, resp.len, 0, NULL);
   const json_t *err = json_object_get(r, "error"), *res = json_object_get(r, "result");
   if (json_is_object(err)) {
     const json_t *code = json_object_get(err, "code"), *msg = json_object_get(err, "message");

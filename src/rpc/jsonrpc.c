@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rpc/json_internal.h"
 #include "zg/jsonrpc.h"
 #include "zg/log.h"
 
@@ -120,12 +121,9 @@ zg_err_t zg_rpc_fail(zg_rpc_call_t *call, int code, const char *fmt, ...) {
 
 /* ---- Responses ---- */
 
-static int dump_cb(const char *buf, size_t size, void *data) {
-  return zg_buf_append(data, buf, size) == ZG_OK ? 0 : -1;
-}
-
 static zg_err_t dump(zg_buf_t *out, const json_t *v) {
-  return json_dump_callback(v, dump_cb, out, JSON_COMPACT) == 0 ? ZG_OK : ZG_ENOMEM;
+  zg_err_t e = zg__json_dump(out, v);
+  return e == ZG_EINVAL ? ZG_ENOMEM : e;
 }
 
 /* {"jsonrpc":"2.0","id":id,"error":{...}}; id borrowed (NULL: null). */
@@ -218,7 +216,7 @@ static json_t *run_one(zg_rpc_t *rpc, zg_arena_t *arena, const json_t *req, bool
 
 zg_err_t zg_rpc_handle(zg_rpc_t *rpc, zg_buf_t *out, zg_arena_t *arena, const char *body, size_t len) {
   json_error_t jerr;
-  json_t *req = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+  json_t *req = zg__json_load(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
   if (!req) {
     zg_counter_add(rpc->parse_errors, 1);
     char msg[220];

@@ -1,0 +1,243 @@
+/*
+ * json_fast.c — see json_internal.h.
+ *
+ * Loading: one pass over the body finds string VALUES (not keys) of at least
+ * BLOB_MIN characters from the base64 alphabet with no escapes; a reduced
+ * body where each is replaced by a short marker string "\u0000<index>" is
+ * parsed by jansson with JSON_ALLOW_NUL, and the markers in the resulting
+ * tree are replaced by strings made with json_stringn_nocheck straight from
+ * the body (base64 is ASCII, so there is nothing to check). A body that
+ * contains "\u0000" itself, or that the pre-pass cannot tokenise, or whose
+ * reduced form does not parse, goes to plain json_loadb, so values and error
+ * messages are jansson's in every case.
+ *
+ * Dumping: a compact encoder over jansson values that copies runs of plain
+ * string bytes with one append (jansson's strings are valid UTF-8, so bytes
+ * >= 0x80 are copied as they are, as jansson does); reals, rare here, are
+ * delegated to jansson.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpc/json_internal.h"
+
+#define BLOB_MIN 1024
+
+typedef struct {
+  size_t off, len; /* of the string content in the body */
+} blob_t;
+
+static bool is_b64(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+         c == '=';
+}
+
+/* Finds the blobs; false when the body does not tokenise as expected. */
+static bool find_blobs(blob_t **out, size_t *n, const char *s, size_t len) {
+  blob_t *b = NULL;
+  size_t nb = 0, cap = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] != '"') continue;
+    size_t start = ++i;
+    bool plain = true;
+    while (i < len && s[i] != '"') {
+      if (s[i] == '\\') {
+        plain = false;
+        i++;
+      } else if (plain && !is_b64((unsigned char)s[i])) {
+        plain = false;
+      }
+      i++;
+    }
+    if (i >= len) goto bad; /* unterminated */
+    size_t slen = i - start, j = i + 1;
+    while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r')) j++;
+    if (!plain || slen < BLOB_MIN || (j < len && s[j] == ':')) continue; /* short, escaped, or a key */
+    if (nb == cap) {
+      cap = cap ? 2 * cap : 64;
+      blob_t *nbp = realloc(b, cap * sizeof *b);
+      if (!nbp) goto bad;
+      b = nbp;
+    }
+    b[nb++] = (blob_t){start, slen};
+  }
+  *out = b;
+  *n = nb;
+  return true;
+bad:
+  free(b);
+  return false;
+}
+
+/* Replaces the markers in v by the blobs; false on a marker it cannot map. */
+static bool put_back(json_t *v, const char *body, const blob_t *b, size_t nb);
+
+static json_t *blob_value(const json_t *v, const char *body, const blob_t *b, size_t nb, bool *bad) {
+  if (!json_is_string(v)) return NULL;
+  const char *s = json_string_value(v);
+  size_t n = json_string_length(v);
+  if (n < 2 || s[0] != '\0') return NULL;
+  char *end;
+  unsigned long long k = strtoull(s + 1, &end, 10);
+  if ((size_t)(end - s) != n || k >= nb) {
+    *bad = true;
+    return NULL;
+  }
+  json_t *r = json_stringn_nocheck(body + b[k].off, b[k].len);
+  if (!r) *bad = true;
+  return r;
+}
+
+static bool put_back(json_t *v, const char *body, const blob_t *b, size_t nb) {
+  bool bad = false;
+  if (json_is_array(v)) {
+    for (size_t i = 0; i < json_array_size(v) && !bad; i++) {
+      json_t *x = json_array_get(v, i), *r = blob_value(x, body, b, nb, &bad);
+      if (r) {
+        if (json_array_set_new(v, i, r) != 0) bad = true;
+      } else if (!bad && !put_back(x, body, b, nb)) {
+        bad = true;
+      }
+    }
+  } else if (json_is_object(v)) {
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x) {
+      json_t *r = blob_value(x, body, b, nb, &bad);
+      if (r) {
+        if (json_object_set_new(v, key, r) != 0) bad = true;
+      } else if (!bad && !put_back(x, body, b, nb)) {
+        bad = true;
+      }
+      if (bad) break;
+    }
+  }
+  return !bad;
+}
+
+json_t *zg__json_load(const char *body, size_t len, size_t flags, json_error_t *err) {
+  blob_t *b = NULL;
+  size_t nb = 0;
+  if (len < BLOB_MIN || memmem(body, len, "\\u0000", 6) || !find_blobs(&b, &nb, body, len) || nb == 0) {
+    free(b);
+    return json_loadb(body, len, flags, err);
+  }
+  /* The reduced body: each blob's content becomes \u0000<k>. */
+  size_t cap = len + nb * 32, o = 0, at = 0;
+  char *red = malloc(cap);
+  json_t *v = NULL;
+  if (red) {
+    for (size_t k = 0; k < nb; k++) {
+      memcpy(red + o, body + at, b[k].off - at);
+      o += b[k].off - at;
+      o += (size_t)snprintf(red + o, 32, "\\u0000%zu", k);
+      at = b[k].off + b[k].len;
+    }
+    memcpy(red + o, body + at, len - at);
+    o += len - at;
+    v = json_loadb(red, o, flags | JSON_ALLOW_NUL, NULL);
+    free(red);
+  }
+  if (v) {
+    bool bad = false;
+    json_t *r = blob_value(v, body, b, nb, &bad); /* a lone string document */
+    if (r || bad || !put_back(v, body, b, nb)) {
+      json_decref(v);
+      v = r;
+    }
+  }
+  free(b);
+  return v ? v : json_loadb(body, len, flags, err);
+}
+
+/* ---- Dumping ---- */
+
+static zg_err_t dump_string(zg_buf_t *out, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  ZG_TRY(zg_buf_reserve(out, n + 2));
+  ZG_TRY(zg_buf_append(out, "\"", 1));
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    ZG_TRY(zg_buf_append(out, s + run, i - run));
+    char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+    size_t el = 2;
+    switch (c) {
+      case '"': esc[1] = '"'; break;
+      case '\\': esc[1] = '\\'; break;
+      case '\b': esc[1] = 'b'; break;
+      case '\f': esc[1] = 'f'; break;
+      case '\n': esc[1] = 'n'; break;
+      case '\r': esc[1] = 'r'; break;
+      case '\t': esc[1] = 't'; break;
+      default:
+        memcpy(esc + 1, "u00", 3);
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 15];
+        el = 6;
+    }
+    ZG_TRY(zg_buf_append(out, esc, el));
+    run = i + 1;
+  }
+  ZG_TRY(zg_buf_append(out, s + run, n - run));
+  return zg_buf_append(out, "\"", 1);
+}
+
+static int real_cb(const char *buf, size_t size, void *data) {
+  return zg_buf_append(data, buf, size) == ZG_OK ? 0 : -1;
+}
+
+static zg_err_t dump_value(zg_buf_t *out, const json_t *v, int depth) {
+  char num[32];
+  if (depth > 2048) return ZG_EINVAL; /* jansson's own nesting limit */
+  switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+      const char *key;
+      json_t *x;
+      bool first = true;
+      ZG_TRY(zg_buf_append(out, "{", 1));
+      json_object_foreach((json_t *)v, key, x) {
+        if (!first) ZG_TRY(zg_buf_append(out, ",", 1));
+        first = false;
+        ZG_TRY(dump_string(out, key, strlen(key)));
+        ZG_TRY(zg_buf_append(out, ":", 1));
+        ZG_TRY(dump_value(out, x, depth + 1));
+      }
+      return zg_buf_append(out, "}", 1);
+    }
+    case JSON_ARRAY:
+      ZG_TRY(zg_buf_append(out, "[", 1));
+      for (size_t i = 0; i < json_array_size(v); i++) {
+        if (i) ZG_TRY(zg_buf_append(out, ",", 1));
+        ZG_TRY(dump_value(out, json_array_get(v, i), depth + 1));
+      }
+      return zg_buf_append(out, "]", 1);
+    case JSON_STRING:
+      return dump_string(out, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER: {
+      int n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+      return zg_buf_append(out, num, (size_t)n);
+    }
+    case JSON_REAL:
+      return json_dump_callback(v, real_cb, out, JSON_COMPACT | JSON_ENCODE_ANY) == 0 ? ZG_OK : ZG_ENOMEM;
+    case JSON_TRUE:
+      return zg_buf_append(out, "true", 4);
+    case JSON_FALSE:
+      return zg_buf_append(out, "false", 5);
+    case JSON_NULL:
+      return zg_buf_append(out, "null", 4);
+  }
+  return ZG_EINVAL;
+}
+
+zg_err_t zg__json_dump(zg_buf_t *out, const json_t *v) {
+  if (!v) return ZG_EINVAL;
+  size_t before = out->len;
+  zg_err_t e = dump_value(out, v, 0);
+  if (e != ZG_OK) out->len = before;
+  return e;
+}
