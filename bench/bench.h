@@ -26,8 +26,11 @@ bool zg_bench_loop(zg_bench_t *b);
 
 void zg__bench_register(const char *name, zg_bench_fn fn);
 /* Runs every case whose name contains filter (all when NULL). Returns the
- * number of cases run. min_ms is the time each case runs for. */
-int zg__bench_run(const char *filter, unsigned min_ms);
+ * number of cases run. min_ms is the time each case runs for. With cpu set,
+ * time is the process's CPU time (user + system, summed over its threads)
+ * instead of wall-clock time: steadier on a shared machine, but a case that
+ * uses several threads then reports their total, not its latency. */
+int zg__bench_run(const char *filter, unsigned min_ms, bool cpu);
 /* Lists the names of the registered cases. */
 void zg__bench_list(void);
 

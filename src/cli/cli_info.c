@@ -56,8 +56,11 @@ int zg__cli_selftest(int argc, char **argv) {
 int zg__cli_bench(int argc, char **argv) {
   const char *filter = NULL;
   unsigned ms = 300;
+  bool cpu = false;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--list") == 0) {
+    if (strcmp(argv[i], "--cpu") == 0) {
+      cpu = true;
+    } else if (strcmp(argv[i], "--list") == 0) {
       zg__bench_list();
       return 0;
     } else if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc) {
@@ -73,7 +76,7 @@ int zg__cli_bench(int argc, char **argv) {
       return zg__cli_usage_error(argv[0], "takes one FILTER");
     }
   }
-  int n = zg__bench_run(filter, ms);
+  int n = zg__bench_run(filter, ms, cpu);
   if (n == 0) {
     fprintf(stderr, "zg bench: no benchmark matches '%s'\n", filter ? filter : "");
     return 1;

@@ -19,7 +19,7 @@ typedef struct {
 static const verb_t g_verbs[] = {
     {"version", zg__cli_version, "", "print the version and the libraries zg was built with"},
     {"selftest", zg__cli_selftest, "[SECTION]", "exercise every capability and print what was done, with figures"},
-    {"bench", zg__cli_bench, "[--list] [--ms N] [FILTER]", "run the benchmarks whose name contains FILTER"},
+    {"bench", zg__cli_bench, "[--list] [--ms N] [--cpu] [FILTER]", "run the benchmarks whose name contains FILTER"},
     {"vectors", zg__cli_vectors, "[--setup FILE] DIR", "run every known public test-vector file under DIR"},
     {"root", zg__cli_root, "[--json] [--proof SEG] FILE", "print a file's 0G storage root (or a segment proof)"},
     {"node", zg__cli_node, "--config FILE", "run a node (storage role: log store, zgs_ JSON-RPC, /metrics)"},
