@@ -1,12 +1,13 @@
 /*
  * json_fast.c — see json_internal.h.
  *
- * Loading: one pass over the body finds string VALUES (not keys) of at least
- * BLOB_MIN characters from the base64 alphabet with no escapes; a reduced
+ * Loading: one pass over the body (8 bytes at a time inside strings) finds
+ * string VALUES (not keys) of at least BLOB_MIN printable ASCII characters
+ * with no escapes, such as base64 payloads; a reduced
  * body where each is replaced by a short marker string "\u0000<index>" is
  * parsed by jansson with JSON_ALLOW_NUL, and the markers in the resulting
  * tree are replaced by strings made with json_stringn_nocheck straight from
- * the body (base64 is ASCII, so there is nothing to check). A body that
+ * the body (printable ASCII: nothing to check or unescape). A body that
  * contains "\u0000" itself, or that the pre-pass cannot tokenise, or whose
  * reduced form does not parse, goes to plain json_loadb, so values and error
  * messages are jansson's in every case.
@@ -30,12 +31,18 @@ typedef struct {
   size_t off, len; /* of the string content in the body */
 } blob_t;
 
-static bool is_b64(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-         c == '=';
+/* True when the 8 bytes of x are printable ASCII (0x20..0x7f) other than
+ * '"' and '\\': string content jansson would take as it is. Exact
+ * "has a byte less than / equal to" word tricks. */
+static bool word_plain_ascii(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  uint64_t q = x ^ (ones * 0x22), b = x ^ (ones * 0x5c);
+  uint64_t hit = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x;
+  return (hit & highs) == 0;
 }
 
-/* Finds the blobs; false when the body does not tokenise as expected. */
+/* Finds the blobs; false when the body does not tokenise as expected or
+ * holds a \u0000 escape (then markers could be forged). */
 static bool find_blobs(blob_t **out, size_t *n, const char *s, size_t len) {
   blob_t *b = NULL;
   size_t nb = 0, cap = 0;
@@ -43,16 +50,25 @@ static bool find_blobs(blob_t **out, size_t *n, const char *s, size_t len) {
     if (s[i] != '"') continue;
     size_t start = ++i;
     bool plain = true;
-    while (i < len && s[i] != '"') {
-      if (s[i] == '\\') {
-        plain = false;
-        i++;
-      } else if (plain && !is_b64((unsigned char)s[i])) {
-        plain = false;
+    for (;;) {
+      while (plain && i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (!word_plain_ascii(w)) break;
+        i += 8;
       }
+      if (i >= len) goto bad; /* unterminated */
+      unsigned char c = (unsigned char)s[i];
+      if (c == '"') break;
+      if (c == '\\') {
+        if (len - i > 5 && memcmp(s + i + 1, "u0000", 5) == 0) goto bad;
+        plain = false;
+        i += 2;
+        continue;
+      }
+      if (c < 0x20 || c >= 0x80) plain = false;
       i++;
     }
-    if (i >= len) goto bad; /* unterminated */
     size_t slen = i - start, j = i + 1;
     while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r')) j++;
     if (!plain || slen < BLOB_MIN || (j < len && s[j] == ':')) continue; /* short, escaped, or a key */
@@ -121,7 +137,7 @@ static bool put_back(json_t *v, const char *body, const blob_t *b, size_t nb) {
 json_t *zg__json_load(const char *body, size_t len, size_t flags, json_error_t *err) {
   blob_t *b = NULL;
   size_t nb = 0;
-  if (len < BLOB_MIN || memmem(body, len, "\\u0000", 6) || !find_blobs(&b, &nb, body, len) || nb == 0) {
+  if (len < BLOB_MIN || !find_blobs(&b, &nb, body, len) || nb == 0) {
     free(b);
     return json_loadb(body, len, flags, err);
   }

@@ -20,9 +20,9 @@
  * encode either. */
 ZG_WARN_UNUSED zg_err_t zg__json_dump(zg_buf_t *out, const json_t *v);
 
-/* json_loadb(body, len, flags, err) with long base64 string values
- * (>= 1024 symbols, no escapes) lifted out before parsing and put back as
- * strings afterwards. Returns the value or NULL (err filled as jansson does). */
+/* json_loadb(body, len, flags, err) with long string values (>= 1024
+ * printable ASCII characters without escapes: base64 payloads) lifted out
+ * before parsing and put back as strings afterwards. Returns the value or NULL (err filled as jansson does). */
 json_t *zg__json_load(const char *body, size_t len, size_t flags, json_error_t *err);
 
 #endif

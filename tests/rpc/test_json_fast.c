@@ -99,6 +99,16 @@ static void test_edge_cases(void) {
   check_load(doc, strlen(doc));
   snprintf(doc, sizeof doc, "  \"%.1500s\"  ", big);
   check_load(doc, strlen(doc));
+  /* Long plain ASCII with spaces; raw UTF-8, a raw control byte, an
+   * escaped backslash before "u0000", a real \u0000 escape. */
+  memset(big + 100, ' ', 50);
+  snprintf(doc, sizeof doc, "{\"a\":\"%.1500s\"}", big);
+  check_load(doc, strlen(doc));
+  const char *inserts[] = {"\xc3\xa9", "\x01", "\\\\u0000", "\\u0000", "\xff"};
+  for (size_t k = 0; k < sizeof inserts / sizeof inserts[0]; k++) {
+    snprintf(doc, sizeof doc, "[\"%.1200s%s%.300s\", \"%.1100s\"]", big, inserts[k], big, big);
+    check_load(doc, strlen(doc));
+  }
 }
 
 int main(int argc, char **argv) {
