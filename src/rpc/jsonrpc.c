@@ -11,6 +11,8 @@
  * a request that can be read two ways is refused rather than guessed.
  *
  * The method table is sorted at registration and searched by bsearch.
+ * Bodies are parsed and responses encoded through json_fast.c, which gives
+ * jansson's exact results but moves multi-MB base64 payloads with memcpy.
  */
 #include <stdarg.h>
 #include <stdio.h>
