@@ -128,10 +128,18 @@ static zg_err_t dump(zg_buf_t *out, const json_t *v) {
   return e == ZG_EINVAL ? ZG_ENOMEM : e;
 }
 
-/* {"jsonrpc":"2.0","id":id,"error":{...}}; id borrowed (NULL: null). */
+/* {"jsonrpc":"2.0","id":id,"error":{...}}; id borrowed (NULL: null).
+ * Messages may quote the caller's bytes (a parse error echoes the bad token),
+ * which need not be valid UTF-8: they are reduced to printable ASCII here, so
+ * building the error object can never fail on them. */
 static json_t *error_obj(const json_t *id, int code, const char *message) {
+  char clean[512];
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)(message ? message : ""); *p && n + 1 < sizeof clean; p++)
+    clean[n++] = (*p >= 0x20 && *p < 0x7f) ? (char)*p : '?';
+  clean[n] = 0;
   return json_pack("{s:s, s:O?, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", id, "error", "code", code, "message",
-                   message);
+                   clean);
 }
 
 zg_err_t zg_rpc_error_response(zg_buf_t *out, int code, const char *message) {

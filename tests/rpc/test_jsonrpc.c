@@ -108,6 +108,8 @@ static void test_errors(void) {
       {"", ZG_RPC_PARSE_ERROR},
       {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\",\"id\":2}", ZG_RPC_PARSE_ERROR}, /* duplicate key */
       {"[1,2", ZG_RPC_PARSE_ERROR},
+      {"\"\\\xc2\xa3", ZG_RPC_PARSE_ERROR}, /* the error echoes invalid UTF-8 (found by fuzzing) */
+      {"{\"a\xff\":1}", ZG_RPC_PARSE_ERROR},
       {"42", ZG_RPC_INVALID_REQUEST},
       {"[]", ZG_RPC_INVALID_REQUEST},
       {"{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"echo\"}", ZG_RPC_INVALID_REQUEST},
