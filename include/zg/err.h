@@ -63,7 +63,27 @@
   X(ZG_ESETUP, 113, "invalid trusted setup")                                    \
   X(ZG_EEMPTY, 114, "empty input where at least one item is required")     \
   X(ZG_EAUTH, 115, "authentication failed (forged or corrupted message)")    \
-  X(ZG_ECHECKSUM, 116, "checksum mismatch")
+  X(ZG_ECHECKSUM, 116, "checksum mismatch")                                    \
+  /* net (layer 3) */                                                           \
+  X(ZG_ECLOSED, 200, "connection closed")                                       \
+  X(ZG_EPROTO, 201, "protocol violation by the peer")                           \
+  X(ZG_ETOOBIG, 202, "message larger than the limit")                           \
+  X(ZG_EPEER, 203, "unknown or unauthorised peer")                              \
+  X(ZG_EAGAIN, 204, "resource busy, try again later")                           \
+  X(ZG_ECONNECT, 205, "connection failed")                                      \
+  /* chain (layer 4) */                                                         \
+  X(ZG_EPERM, 300, "operation not permitted")                                   \
+  X(ZG_ENONCE, 301, "wrong transaction nonce")                                  \
+  X(ZG_EFUNDS, 302, "insufficient funds")                                       \
+  X(ZG_EGAS, 303, "gas limit too low")                                          \
+  X(ZG_EFEE, 304, "fee too low")                                                \
+  X(ZG_ECHAINID, 305, "wrong chain id")                                         \
+  X(ZG_ELANE, 306, "transaction on the wrong lane")                             \
+  X(ZG_EPOOLFULL, 307, "transaction pool full")                                 \
+  X(ZG_EREVERT, 308, "execution reverted")                                      \
+  X(ZG_EEPOCH, 309, "unknown or wrong epoch")                                   \
+  X(ZG_EVOTE, 310, "invalid vote or certificate")                               \
+  X(ZG_EEQUIVOCATION, 311, "conflicting signed messages")
 
 typedef enum {
 #define ZG__ERR_ENUM(name, value, msg) name = value,
