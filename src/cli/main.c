@@ -26,6 +26,8 @@ static const verb_t g_verbs[] = {
     {"upload", zg__cli_upload, "FILE --node URL[,URL..] [--jobs N] [--json]", "upload a file to storage nodes"},
     {"download", zg__cli_download, "ROOT OUT --node URL[,URL..] [--jobs N] [--json]",
      "download and verify a file from storage nodes"},
+    {"devnet", zg__cli_devnet, "up|status|down|start|stop --dir DIR [...]",
+     "run a local chain of validator processes (docs/devnet.md)"},
 };
 #define NVERBS (sizeof g_verbs / sizeof g_verbs[0])
 
