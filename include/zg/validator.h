@@ -34,7 +34,9 @@
 #include "zg/err.h"
 #include "zg/u256.h"
 
-#define ZG_MAX_LANES 16       /* genesis "lanes" is 1..16 */
+#ifndef ZG_MAX_LANES
+#define ZG_MAX_LANES 16 /* genesis "lanes" is 1..16 */
+#endif
 #define ZG_MAX_VALIDATORS 256 /* entries of a genesis or epoch set */
 
 /* The owner lane of an account: addr[19] mod lanes (docs/chain.md "Lanes").
@@ -160,6 +162,7 @@ typedef struct {
   const char *const *peers; /* net.peers: "<ed25519 pk hex>@HOST:PORT" each */
   size_t n_peers;
   const char *rpc_addr; /* rpc.addr "HOST:PORT" (default "127.0.0.1:8545"; port 0: ephemeral) */
+  bool test_equivocate; /* validator.testEquivocate: test-only double signing on lane 0 (docs/chain.md) */
 } zg_validator_cfg_t;
 
 struct zg_config;
