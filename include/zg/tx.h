@@ -34,8 +34,9 @@
  *   ZG_ETRUNC       the input ends inside an item
  *   ZG_EOVERFLOW    an integer wider than its field (nonce, gas, chain id:
  *                   64 bits, nonce < 2^64-1 per EIP-2681; fees and value:
- *                   256 bits; yParity: 0 or 1 only)
+ *                   256 bits)
  *   ZG_EBADSIG      a v that is neither 0/1 (typed) nor chainId*2+35/36
+ *                   (legacy)
  *   ZG_ERANGE       r or s zero, or not below the group order n
  *   ZG_ESCALAR      s > n/2: a malleable high-s signature (EIP-2)
  *   ZG_ECHAINID     the chain id differs from the one expected
