@@ -54,6 +54,7 @@ typedef struct {
   zg_arena_t *arena;  /* the request's arena (may be NULL outside HTTP) */
   int code;           /* 0, or the code chosen by zg_rpc_fail */
   char message[256];
+  json_t *data;       /* NULL, or the error's "data" member (owned; set by zg_rpc_fail_data) */
 } zg_rpc_call_t;
 
 typedef zg_err_t (*zg_rpc_method_fn)(zg_rpc_call_t *call, const json_t *params, json_t **result);
@@ -92,6 +93,11 @@ ZG_WARN_UNUSED zg_err_t zg_rpc_attach(zg_rpc_t *rpc, zg_http_server_t *server, c
 /* Sets the call's error code and message (printf format); returns ZG_EINVAL
  * so that a handler can `return zg_rpc_fail(...)`. */
 zg_err_t zg_rpc_fail(zg_rpc_call_t *call, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* As zg_rpc_fail, and the error object gets "data": data (a new reference
+ * that the call takes over, also on failure; NULL: no data member). Used for
+ * geth's execution-reverted errors, whose data is the revert payload. */
+zg_err_t zg_rpc_fail_data(zg_rpc_call_t *call, int code, json_t *data, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* ---- Parameter decoding ----
  * Each decoder fails with ZG_EINVAL after recording an invalid-params message

@@ -121,6 +121,21 @@ zg_err_t zg_rpc_fail(zg_rpc_call_t *call, int code, const char *fmt, ...) {
   return ZG_EINVAL;
 }
 
+zg_err_t zg_rpc_fail_data(zg_rpc_call_t *call, int code, json_t *data, const char *fmt, ...) {
+  if (!call) {
+    json_decref(data);
+    return ZG_EINVAL;
+  }
+  call->code = code;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(call->message, sizeof call->message, fmt, ap);
+  va_end(ap);
+  json_decref(call->data);
+  call->data = data;
+  return ZG_EINVAL;
+}
+
 /* ---- Responses ---- */
 
 static zg_err_t dump(zg_buf_t *out, const json_t *v) {
@@ -198,7 +213,7 @@ static json_t *run_one(zg_rpc_t *rpc, zg_arena_t *arena, const json_t *req, bool
     if (!resp) *oom = true;
     return resp;
   }
-  zg_rpc_call_t call = {m->arg, m->name, arena, 0, ""};
+  zg_rpc_call_t call = {m->arg, m->name, arena, 0, "", NULL};
   json_t *result = NULL;
   uint64_t t0 = zg_clock_ns();
   zg_err_t e = m->fn(&call, params, &result);
@@ -208,11 +223,18 @@ static json_t *run_one(zg_rpc_t *rpc, zg_arena_t *arena, const json_t *req, bool
     json_decref(result);
     zg_counter_add(m->errors, 1);
     if (e == ZG_ENOMEM) *oom = true;
-    if (notification) return NULL;
+    if (notification) {
+      json_decref(call.data);
+      return NULL;
+    }
     int code = call.code ? call.code : code_for(e);
     const char *msg = call.message[0] ? call.message : zg_strerror(e);
     zg_logd("rpc", "%s failed: %d %s", m->name, code, msg);
     resp = error_obj(id, code, msg);
+    if (resp && call.data && json_object_set(json_object_get(resp, "error"), "data", call.data) != 0) {
+      json_decref(resp);
+      resp = NULL;
+    }
   } else {
     if (notification) {
       json_decref(result);
@@ -220,6 +242,7 @@ static json_t *run_one(zg_rpc_t *rpc, zg_arena_t *arena, const json_t *req, bool
     }
     resp = json_pack("{s:s, s:O?, s:o}", "jsonrpc", "2.0", "id", id, "result", result ? result : json_null());
   }
+  json_decref(call.data);
   if (!resp) *oom = true;
   return resp;
 }
