@@ -1,9 +1,10 @@
 /*
  * zg/blockstore.h — the validator role's block store (src/node/blockstore.c)
- * and the block header codec of docs/chain.md ("Block format").
+ * and the codec of the block payload the role puts in consensus blocks.
  *
  * One LMDB environment (zg/kvdb.h) under DIR/blocks holds, for every lane:
- *   committed blocks by height: the encoded header and its commit proof;
+ *   committed blocks by height: the engine's block encoding (zg/bft.h, with
+ *     its payload) and its commit proof;
  *   block id -> (lane, height);
  *   transaction hash -> (lane, height, index in the block);
  *   the batches a committed block names, by batch id (so the block can be
@@ -13,7 +14,7 @@
  *     gas used, transaction root.
  *
  * Invariants: the committed heights of a lane are 1..H with no gap (a commit
- * names height H+1 and its parent is the id of H, or zero for height 1); the
+ * names height H+1); the
  * executed heights are 1..E with E <= H. Each commit and each execution
  * result is one write transaction, so after a crash a lane is exactly at
  * some (H, E) that was acknowledged (or later). On restart the node resumes
@@ -40,30 +41,36 @@
 /* Most batches one block may name. */
 #define ZG_BLOCK_MAX_BATCHES 4096
 
-/* ---- Block header ---- */
+/* ---- Block payload ----
+ *
+ * The consensus engine (zg/bft.h) frames a block (chain id, lane, kind,
+ * epoch, height, round, parent, timestamp, proposer) and treats the payload
+ * as opaque bytes; the validator role builds and checks this payload:
+ *   payload { list<u64> imports, list<b32> batches,
+ *             u64 exec_height, b32 exec_state, b32 exec_receipts }
+ * imports: one per lane (docs/chain.md "Cross-lane value"); batches: batch
+ * ids executed in order; exec_*: the proposer's executed height of this lane
+ * at proposal time with the state digest and receipts root after it (voters
+ * that have executed that height compare, so a diverged node is detected at
+ * the first block whose proposer reports past the divergence; execution
+ * runs after ordering, so a proposal never waits for execution). */
 
 typedef struct {
-  uint32_t chain_id_lo; /* low 32 bits of the chain id */
-  uint8_t lane;
-  uint64_t epoch, height, round, timestamp_ms;
-  uint8_t parent[32]; /* id of this lane's block height-1 (zero for height 1) */
   uint32_t n_imports; /* == the number of lanes */
   uint64_t imports[ZG_MAX_LANES];
   uint32_t n_batches;
   const uint8_t *batches; /* n_batches * 32 bytes of batch ids, borrowed (from the decoded input) */
-  uint8_t prev_state[32];
-  uint8_t prev_receipts[32];
-  uint32_t proposer; /* index in the epoch's validator set */
-} zg_block_header_t;
+  uint64_t exec_height;
+  uint8_t exec_state[32];
+  uint8_t exec_receipts[32];
+} zg_block_payload_t;
 
-/* Appends the canonical encoding of h to out. ZG_EINVAL for n_imports >
+/* Appends the canonical encoding of p to out. ZG_EINVAL for n_imports >
  * ZG_MAX_LANES or n_batches > ZG_BLOCK_MAX_BATCHES; ZG_ENOMEM. */
-ZG_WARN_UNUSED zg_err_t zg_block_header_encode(zg_buf_t *out, const zg_block_header_t *h);
-/* Decodes len bytes at p (borrowed: h->batches points into it). The codec
+ZG_WARN_UNUSED zg_err_t zg_block_payload_encode(zg_buf_t *out, const zg_block_payload_t *p);
+/* Decodes len bytes at in (borrowed: p->batches points into it). The codec
  * errors (ZG_ETRUNC, ZG_ETRAILING, ZG_EOVERFLOW...) on malformed input. */
-ZG_WARN_UNUSED zg_err_t zg_block_header_decode(zg_block_header_t *h, const uint8_t *p, size_t len);
-/* Block id: keccak256 of the encoded header. */
-void zg_block_id(uint8_t id[32], const uint8_t *encoded, size_t len);
+ZG_WARN_UNUSED zg_err_t zg_block_payload_decode(zg_block_payload_t *p, const uint8_t *in, size_t len);
 
 /* ---- Store ---- */
 
@@ -73,10 +80,10 @@ typedef struct zg_blockstore zg_blockstore_t;
 typedef struct {
   uint32_t lane;
   uint64_t height;
-  uint8_t id[32];          /* keccak256(header) */
-  zg_slice_t header;       /* encoded header */
+  uint8_t id[32];          /* the block id (zg_bft_block_id) */
+  zg_slice_t block;        /* the engine's full block encoding */
   zg_slice_t proof;        /* the engine's commit proof (quorum certificate), opaque here */
-  const zg_slice_t *batch_bodies; /* encoded batches, in the header's order (n_batches of them) */
+  const zg_slice_t *batch_bodies; /* encoded batches, in the payload's order (n_batches of them) */
   const uint8_t *batch_ids;       /* their ids, 32 bytes each */
   size_t n_batches;
   const uint8_t *tx_hashes; /* the block's transaction hashes in execution order, 32 bytes each */
@@ -116,9 +123,10 @@ ZG_WARN_UNUSED zg_err_t zg_blockstore_put_exec(zg_blockstore_t *bs, const zg_blo
 ZG_WARN_UNUSED zg_err_t zg_blockstore_heights(zg_blockstore_t *bs, uint32_t lane, uint64_t *committed,
                                               uint64_t *executed);
 
-/* The committed block of lane at height: header and proof appended to the
- * buffers (either may be NULL), id copied (may be NULL). ZG_ENOTFOUND. */
-ZG_WARN_UNUSED zg_err_t zg_blockstore_get_block(zg_blockstore_t *bs, uint8_t id[32], zg_buf_t *header,
+/* The committed block of lane at height: block encoding and proof appended
+ * to the buffers (either may be NULL), id copied (may be NULL).
+ * ZG_ENOTFOUND. */
+ZG_WARN_UNUSED zg_err_t zg_blockstore_get_block(zg_blockstore_t *bs, uint8_t id[32], zg_buf_t *block,
                                                 zg_buf_t *proof, uint32_t lane, uint64_t height);
 /* Where block id is. ZG_ENOTFOUND. */
 ZG_WARN_UNUSED zg_err_t zg_blockstore_find_block(zg_blockstore_t *bs, uint32_t *lane, uint64_t *height,

@@ -32,6 +32,7 @@
 #include "zg/ecdsa.h"
 #include "zg/ed25519.h"
 #include "zg/err.h"
+#include "zg/exec.h" /* zg_genesis_alloc_t: one funded account of genesis "alloc" */
 #include "zg/u256.h"
 
 #ifndef ZG_MAX_LANES
@@ -57,12 +58,6 @@ typedef struct {
   zg_u256_t stake;  /* wei */
   char p2p[64];     /* "HOST:PORT" (may be empty) */
 } zg_genesis_validator_t;
-
-/* One funded account of genesis "alloc". */
-typedef struct {
-  zg_eth_addr_t addr;
-  zg_u256_t balance; /* wei */
-} zg_genesis_alloc_t;
 
 typedef struct {
   uint64_t chain_id;

@@ -1,9 +1,9 @@
 /*
  * blockstore.c — the validator role's block store over LMDB (zg/blockstore.h)
- * and the block header codec of docs/chain.md.
+ * and the codec of the block payload.
  *
  * Tables (sub-databases of one environment in DIR):
- *   "blocks"   lane u8 || height u64be -> {bytes header, bytes proof, b32 id}
+ *   "blocks"   lane u8 || height u64be -> {bytes block, bytes proof, b32 id}
  *   "ids"      block id (32)           -> lane u8 || height u64be
  *   "txs"      tx hash (32)            -> lane u8 || height u64be || index u32be
  *   "batches"  batch id (32)           -> encoded batch
@@ -33,61 +33,45 @@ struct zg_blockstore {
   zg_kvdb_dbi_t blocks, ids, txs, batches, exec, meta;
 };
 
-/* ---- header codec ---- */
+/* ---- payload codec ---- */
 
-zg_err_t zg_block_header_encode(zg_buf_t *out, const zg_block_header_t *h) {
-  if (!out || !h || h->n_imports > ZG_MAX_LANES || h->n_batches > ZG_BLOCK_MAX_BATCHES ||
-      (h->n_batches && !h->batches))
+zg_err_t zg_block_payload_encode(zg_buf_t *out, const zg_block_payload_t *p) {
+  if (!out || !p || p->n_imports > ZG_MAX_LANES || p->n_batches > ZG_BLOCK_MAX_BATCHES ||
+      (p->n_batches && !p->batches))
     return ZG_EINVAL;
   zg_codec_writer_t w;
   zg_codec_writer_init(&w, out);
-  zg_codec_put_u32(&w, h->chain_id_lo);
-  zg_codec_put_u8(&w, h->lane);
-  zg_codec_put_u64(&w, h->epoch);
-  zg_codec_put_u64(&w, h->height);
-  zg_codec_put_u64(&w, h->round);
-  zg_codec_put_u64(&w, h->timestamp_ms);
-  zg_codec_put_fixed(&w, h->parent, 32);
-  zg_codec_put_count(&w, h->n_imports);
-  for (uint32_t i = 0; i < h->n_imports; i++) zg_codec_put_u64(&w, h->imports[i]);
-  zg_codec_put_count(&w, h->n_batches);
-  zg_codec_put_fixed(&w, h->batches, (size_t)h->n_batches * 32);
-  zg_codec_put_fixed(&w, h->prev_state, 32);
-  zg_codec_put_fixed(&w, h->prev_receipts, 32);
-  zg_codec_put_u32(&w, h->proposer);
+  zg_codec_put_count(&w, p->n_imports);
+  for (uint32_t i = 0; i < p->n_imports; i++) zg_codec_put_u64(&w, p->imports[i]);
+  zg_codec_put_count(&w, p->n_batches);
+  zg_codec_put_fixed(&w, p->batches, (size_t)p->n_batches * 32);
+  zg_codec_put_u64(&w, p->exec_height);
+  zg_codec_put_fixed(&w, p->exec_state, 32);
+  zg_codec_put_fixed(&w, p->exec_receipts, 32);
   return zg_codec_writer_finish(&w);
 }
 
-zg_err_t zg_block_header_decode(zg_block_header_t *h, const uint8_t *p, size_t len) {
-  if (!h || (!p && len)) return ZG_EINVAL;
-  memset(h, 0, sizeof *h);
+zg_err_t zg_block_payload_decode(zg_block_payload_t *p, const uint8_t *in, size_t len) {
+  if (!p || (!in && len)) return ZG_EINVAL;
+  memset(p, 0, sizeof *p);
   zg_codec_reader_t r;
-  zg_codec_reader_init(&r, p, len);
+  zg_codec_reader_init(&r, in, len);
   size_t n;
   zg_slice_t v;
-  zg_codec_get_u32(&r, &h->chain_id_lo);
-  zg_codec_get_u8(&r, &h->lane);
-  zg_codec_get_u64(&r, &h->epoch);
-  zg_codec_get_u64(&r, &h->height);
-  zg_codec_get_u64(&r, &h->round);
-  zg_codec_get_u64(&r, &h->timestamp_ms);
-  zg_codec_get_fixed(&r, h->parent, 32);
   zg_codec_get_count(&r, &n, ZG_MAX_LANES, 8);
-  h->n_imports = (uint32_t)n;
-  for (size_t i = 0; i < n; i++) zg_codec_get_u64(&r, &h->imports[i]);
+  p->n_imports = (uint32_t)n;
+  for (size_t i = 0; i < n; i++) zg_codec_get_u64(&r, &p->imports[i]);
   zg_codec_get_count(&r, &n, ZG_BLOCK_MAX_BATCHES, 32);
-  h->n_batches = (uint32_t)n;
+  p->n_batches = (uint32_t)n;
   zg_codec_get_fixed_view(&r, &v, n * 32);
-  h->batches = n ? v.ptr : NULL;
-  zg_codec_get_fixed(&r, h->prev_state, 32);
-  zg_codec_get_fixed(&r, h->prev_receipts, 32);
-  zg_codec_get_u32(&r, &h->proposer);
+  p->batches = n ? v.ptr : NULL;
+  zg_codec_get_u64(&r, &p->exec_height);
+  zg_codec_get_fixed(&r, p->exec_state, 32);
+  zg_codec_get_fixed(&r, p->exec_receipts, 32);
   zg_err_t e = zg_codec_reader_finish(&r);
-  if (e != ZG_OK) memset(h, 0, sizeof *h);
+  if (e != ZG_OK) memset(p, 0, sizeof *p);
   return e;
 }
-
-void zg_block_id(uint8_t id[32], const uint8_t *encoded, size_t len) { zg_keccak256(id, encoded, len); }
 
 /* ---- store ---- */
 
@@ -167,7 +151,7 @@ static zg_err_t commit_in(zg_kvdb_txn_t *t, zg_blockstore_t *bs, const zg_block_
   zg_buf_init(&rec);
   zg_codec_writer_t w;
   zg_codec_writer_init(&w, &rec);
-  zg_codec_put_bytes(&w, c->header.ptr, c->header.len);
+  zg_codec_put_bytes(&w, c->block.ptr, c->block.len);
   zg_codec_put_bytes(&w, c->proof.ptr, c->proof.len);
   zg_codec_put_fixed(&w, c->id, 32);
   zg_err_t e = zg_codec_writer_finish(&w);
@@ -264,7 +248,7 @@ zg_err_t zg_blockstore_heights(zg_blockstore_t *bs, uint32_t lane, uint64_t *com
   return ZG_OK;
 }
 
-zg_err_t zg_blockstore_get_block(zg_blockstore_t *bs, uint8_t id[32], zg_buf_t *header, zg_buf_t *proof,
+zg_err_t zg_blockstore_get_block(zg_blockstore_t *bs, uint8_t id[32], zg_buf_t *block, zg_buf_t *proof,
                                  uint32_t lane, uint64_t height) {
   if (!bs || lane >= bs->lanes) return ZG_EINVAL;
   zg_kvdb_txn_t *t;
@@ -281,7 +265,7 @@ zg_err_t zg_blockstore_get_block(zg_blockstore_t *bs, uint8_t id[32], zg_buf_t *
     zg_codec_get_fixed_view(&r, &bid, 32);
     e = zg_codec_reader_finish(&r) ? ZG_ECORRUPT : ZG_OK;
   }
-  if (!e && header) e = zg_buf_append(header, hd.ptr, hd.len);
+  if (!e && block) e = zg_buf_append(block, hd.ptr, hd.len);
   if (!e && proof) e = zg_buf_append(proof, pf.ptr, pf.len);
   if (!e && id) memcpy(id, bid.ptr, 32);
   zg_kvdb_txn_abort(t);

@@ -1,5 +1,5 @@
 /*
- * test_blockstore.c — the block header codec and the validator role's block
+ * test_blockstore.c — the block payload codec and the validator role's block
  * store: commits in order per lane, replays, gaps, indexes, execution
  * results, reopening (what a restart sees), and a store of too many lanes.
  */
@@ -8,57 +8,52 @@
 #include "zg/hash.h"
 #include "zg_test.h"
 
-static void make_header(zg_block_header_t *h, uint8_t *batch_ids, uint32_t lane, uint64_t height, uint32_t nb) {
+static void make_payload(zg_block_payload_t *h, uint8_t *batch_ids, uint32_t lane, uint64_t height, uint32_t nb) {
   memset(h, 0, sizeof *h);
-  h->chain_id_lo = 16888;
-  h->lane = (uint8_t)lane;
-  h->epoch = height / 10;
-  h->height = height;
-  h->round = height + 3;
-  h->timestamp_ms = 1700000000000ull + height;
+  (void)lane;
+  h->exec_height = height - 1;
   h->n_imports = 2;
   h->imports[0] = height;
   h->imports[1] = height > 1 ? height - 1 : 0;
   zgt_rand_bytes(batch_ids, 32 * nb);
   h->n_batches = nb;
   h->batches = nb ? batch_ids : NULL;
-  zgt_rand_bytes(h->prev_state, 32);
-  zgt_rand_bytes(h->prev_receipts, 32);
-  h->proposer = (uint32_t)(height % 4);
+  zgt_rand_bytes(h->exec_state, 32);
+  zgt_rand_bytes(h->exec_receipts, 32);
 }
 
-static void test_header_codec(void) {
+static void test_payload_codec(void) {
   for (long it = 0; it < zgt_iters(200); it++) {
     uint8_t ids[32 * 8];
-    zg_block_header_t h, d;
-    make_header(&h, ids, zgt_rand_below(2), 1 + zgt_rand_below(1000), zgt_rand_below(9));
+    zg_block_payload_t h, d;
+    make_payload(&h, ids, zgt_rand_below(2), 1 + zgt_rand_below(1000), zgt_rand_below(9));
     zg_buf_t b, b2;
     zg_buf_init(&b);
     zg_buf_init(&b2);
-    CHECK_OK(zg_block_header_encode(&b, &h));
-    CHECK_OK(zg_block_header_decode(&d, b.ptr, b.len));
-    CHECK_EQ(d.height, h.height);
+    CHECK_OK(zg_block_payload_encode(&b, &h));
+    CHECK_OK(zg_block_payload_decode(&d, b.ptr, b.len));
+    CHECK_EQ(d.exec_height, h.exec_height);
     CHECK_EQ(d.n_batches, h.n_batches);
     CHECK_EQ(d.imports[1], h.imports[1]);
-    CHECK_EQ(d.proposer, h.proposer);
+    CHECK_MEM(d.exec_state, h.exec_state, 32);
     if (h.n_batches) CHECK_MEM(d.batches, ids, 32 * h.n_batches);
-    CHECK_OK(zg_block_header_encode(&b2, &d));
+    CHECK_OK(zg_block_payload_encode(&b2, &d));
     CHECK(b.len == b2.len && memcmp(b.ptr, b2.ptr, b.len) == 0);
     /* Every truncation fails, and so does a trailing byte. */
-    for (size_t n = 0; n < b.len; n++) CHECK(zg_block_header_decode(&d, b.ptr, n) != ZG_OK);
+    for (size_t n = 0; n < b.len; n++) CHECK(zg_block_payload_decode(&d, b.ptr, n) != ZG_OK);
     CHECK_OK(zg_buf_push(&b, 0));
-    CHECK_ERR(zg_block_header_decode(&d, b.ptr, b.len), ZG_ETRAILING);
+    CHECK_ERR(zg_block_payload_decode(&d, b.ptr, b.len), ZG_ETRAILING);
     zg_buf_clear(&b);
     zg_buf_clear(&b2);
   }
   /* Too many imports is refused on both sides. */
-  zg_block_header_t h;
+  zg_block_payload_t h;
   uint8_t ids[32];
-  make_header(&h, ids, 0, 1, 0);
+  make_payload(&h, ids, 0, 1, 0);
   h.n_imports = ZG_MAX_LANES + 1;
   zg_buf_t b;
   zg_buf_init(&b);
-  CHECK_ERR(zg_block_header_encode(&b, &h), ZG_EINVAL);
+  CHECK_ERR(zg_block_payload_encode(&b, &h), ZG_EINVAL);
   zg_buf_clear(&b);
 }
 
@@ -67,11 +62,11 @@ static void test_header_codec(void) {
 static zg_err_t commit_block(zg_blockstore_t *bs, uint8_t id_out[32], uint32_t lane, uint64_t height, uint32_t nb,
                              uint32_t nt) {
   uint8_t ids[32 * 4], txs[32 * 16];
-  zg_block_header_t h;
-  make_header(&h, ids, lane, height, nb);
+  zg_block_payload_t h;
+  make_payload(&h, ids, lane, height, nb);
   zg_buf_t enc;
   zg_buf_init(&enc);
-  zg_err_t e = zg_block_header_encode(&enc, &h);
+  zg_err_t e = zg_block_payload_encode(&enc, &h);
   if (e) return e;
   zg_slice_t bodies[4];
   char text[4][16];
@@ -87,7 +82,7 @@ static zg_err_t commit_block(zg_blockstore_t *bs, uint8_t id_out[32], uint32_t l
     zg_keccak256(txs + 32 * i, seed, sizeof seed);
   }
   zg_block_commit_t c = {lane, height, {0}, zg_buf_slice(&enc), zg_slice("qc", 2), bodies, ids, nb, txs, nt};
-  zg_block_id(c.id, enc.ptr, enc.len);
+  zg_keccak256(c.id, enc.ptr, enc.len);
   if (id_out) memcpy(id_out, c.id, 32);
   e = zg_blockstore_commit(bs, &c);
   zg_buf_clear(&enc);
@@ -129,9 +124,9 @@ static void test_store(void) {
   CHECK_OK(zg_blockstore_get_block(bs, id, &hdr, &proof, 0, 5));
   CHECK_MEM(id, id5, 32);
   CHECK(proof.len == 2 && memcmp(proof.ptr, "qc", 2) == 0);
-  zg_block_header_t h;
-  CHECK_OK(zg_block_header_decode(&h, hdr.ptr, hdr.len));
-  CHECK_EQ(h.height, 5);
+  zg_block_payload_t h;
+  CHECK_OK(zg_block_payload_decode(&h, hdr.ptr, hdr.len));
+  CHECK_EQ(h.exec_height, 4);
   CHECK_EQ(h.n_batches, 2);
   zg_buf_t batch;
   zg_buf_init(&batch);
@@ -191,7 +186,7 @@ static void test_store(void) {
 
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
-  ZGT_RUN(test_header_codec);
+  ZGT_RUN(test_payload_codec);
   ZGT_RUN(test_store);
   return zgt_done();
 }
