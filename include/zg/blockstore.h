@@ -100,6 +100,10 @@ typedef struct {
   uint64_t gas_used;
   uint64_t n_txs;
   zg_slice_t receipts; /* the executor's receipts blob (receipts with their logs) */
+  /* Optional: hashes of the transactions the block included, in order (32
+   * bytes each), indexed as (lane, height, position) like a commit's. */
+  const uint8_t *tx_hashes;
+  size_t n_tx_hashes;
 } zg_block_exec_t;
 
 /* Opens (creating) the store in dir for `lanes` lanes (1..ZG_MAX_LANES).

@@ -144,9 +144,24 @@ static zg_err_t meta_put(zg_kvdb_txn_t *t, zg_blockstore_t *bs, char kind, uint3
   return zg_kvdb_put(t, bs->meta, zg_slice(k, 2), zg_slice(v, 8), 0);
 }
 
+/* Indexes n tx hashes as (lane, height) k and their positions; a hash
+ * already indexed keeps its first location. */
+static zg_err_t index_txs(zg_kvdb_txn_t *t, zg_blockstore_t *bs, const uint8_t k[9], const uint8_t *hashes,
+                          size_t n) {
+  uint8_t loc[13];
+  memcpy(loc, k, 9);
+  zg_err_t e = ZG_OK;
+  for (size_t i = 0; !e && i < n; i++) {
+    zg_store_be32(loc + 9, (uint32_t)i);
+    e = zg_kvdb_put(t, bs->txs, zg_slice(hashes + 32 * i, 32), zg_slice(loc, 13), ZG_KVDB_NOOVERWRITE);
+    if (e == ZG_EEXIST) e = ZG_OK;
+  }
+  return e;
+}
+
 /* Writes the block record and its indexes into t. */
 static zg_err_t commit_in(zg_kvdb_txn_t *t, zg_blockstore_t *bs, const zg_block_commit_t *c) {
-  uint8_t k[9], loc[13];
+  uint8_t k[9];
   zg_buf_t rec;
   zg_buf_init(&rec);
   zg_codec_writer_t w;
@@ -162,12 +177,7 @@ static zg_err_t commit_in(zg_kvdb_txn_t *t, zg_blockstore_t *bs, const zg_block_
     e = zg_kvdb_put(t, bs->batches, zg_slice(c->batch_ids + 32 * i, 32), c->batch_bodies[i], ZG_KVDB_NOOVERWRITE);
     if (e == ZG_EEXIST) e = ZG_OK; /* a batch named again keeps its first copy (same id, same bytes) */
   }
-  memcpy(loc, k, 9);
-  for (size_t i = 0; !e && i < c->n_txs; i++) {
-    zg_store_be32(loc + 9, (uint32_t)i);
-    e = zg_kvdb_put(t, bs->txs, zg_slice(c->tx_hashes + 32 * i, 32), zg_slice(loc, 13), ZG_KVDB_NOOVERWRITE);
-    if (e == ZG_EEXIST) e = ZG_OK;
-  }
+  if (!e) e = index_txs(t, bs, k, c->tx_hashes, c->n_txs);
   if (!e) e = meta_put(t, bs, 'c', c->lane, c->height);
   zg_buf_clear(&rec);
   return e;
@@ -200,7 +210,9 @@ zg_err_t zg_blockstore_commit(zg_blockstore_t *bs, const zg_block_commit_t *c) {
 }
 
 zg_err_t zg_blockstore_put_exec(zg_blockstore_t *bs, const zg_block_exec_t *x) {
-  if (!bs || !x || x->lane >= bs->lanes || (x->receipts.len && !x->receipts.ptr)) return ZG_EINVAL;
+  if (!bs || !x || x->lane >= bs->lanes || (x->receipts.len && !x->receipts.ptr) ||
+      (x->n_tx_hashes && !x->tx_hashes) || x->n_tx_hashes > UINT32_MAX)
+    return ZG_EINVAL;
   zg_kvdb_txn_t *t;
   ZG_TRY(zg_kvdb_txn_begin(bs->db, &t, NULL, true));
   uint64_t c, h;
@@ -223,6 +235,7 @@ zg_err_t zg_blockstore_put_exec(zg_blockstore_t *bs, const zg_block_exec_t *x) {
   uint8_t k[9];
   lh_key(k, x->lane, x->height);
   if (!e) e = zg_kvdb_put(t, bs->exec, zg_slice(k, 9), zg_buf_slice(&rec), 0);
+  if (!e) e = index_txs(t, bs, k, x->tx_hashes, x->n_tx_hashes);
   if (!e) e = meta_put(t, bs, 'e', x->lane, x->height);
   zg_buf_clear(&rec);
   if (e) {

@@ -146,10 +146,15 @@ static void test_store(void) {
   CHECK_ERR(zg_blockstore_find_tx(bs, &lane, &height, &idx, th), ZG_ENOTFOUND);
 
   /* Execution results: in order, never past the committed height. */
-  zg_block_exec_t e = {1, 1, {1}, {2}, {3}, 21000, 2, zg_slice("receipts", 8)};
-  CHECK_ERR(zg_blockstore_put_exec(bs, &(zg_block_exec_t){1, 2, {0}, {0}, {0}, 0, 0, {NULL, 0}}), ZG_ESTATE);
+  uint8_t inc[64];
+  zgt_rand_bytes(inc, sizeof inc);
+  zg_block_exec_t e = {.lane = 1, .height = 1, .state_digest = {1}, .receipts_root = {2}, .tx_root = {3},
+                       .gas_used = 21000, .n_txs = 2, .receipts = zg_slice("receipts", 8)};
+  CHECK_ERR(zg_blockstore_put_exec(bs, &(zg_block_exec_t){.lane = 1, .height = 2}), ZG_ESTATE);
   for (uint64_t k = 1; k <= 6; k++) {
     e.height = k;
+    e.tx_hashes = k == 3 ? inc : NULL; /* block 3 of lane 1 included two txs */
+    e.n_tx_hashes = k == 3 ? 2 : 0;
     CHECK_OK(zg_blockstore_put_exec(bs, &e));
   }
   e.height = 7;
@@ -162,6 +167,8 @@ static void test_store(void) {
   CHECK_EQ(got.state_digest[0], 1);
   CHECK(rc.len == 8 && memcmp(rc.ptr, "receipts", 8) == 0);
   CHECK_ERR(zg_blockstore_get_exec(bs, &got, NULL, 0, 1), ZG_ENOTFOUND);
+  CHECK_OK(zg_blockstore_find_tx(bs, &lane, &height, &idx, inc + 32));
+  CHECK(lane == 1 && height == 3 && idx == 1);
   zg_blockstore_close(bs);
 
   /* Reopen: the heights and indexes are there; a replay of the same block is
