@@ -100,7 +100,8 @@ typedef struct {
   size_t network_id_len;
   /* Static peers, each "<ed25519 pk hex>@host:port" (hex with or without 0x;
    * host a name or an IPv4 literal or a bracketed IPv6 literal); the net keeps
-   * dialling them with backoff. Resolved once, in zg_net_create. */
+   * dialling them with backoff. Resolved once, in zg_net_create. A bare
+   * "<ed25519 pk hex>" names a known peer that is accepted but never dialled. */
   const char *const *peers;
   size_t npeers;
   /* Accept inbound connections from keys not in peers (default false). */
@@ -142,8 +143,9 @@ typedef struct {
 /* Sets every field to its default (no listen address, no key, no peers). */
 void zg_net_config_default(zg_net_config_t *cfg);
 
-/* Parses "<ed25519 pk hex>@host:port". Outputs: pk, host (NUL-terminated, at
- * most hostcap-1 characters, brackets of an IPv6 literal removed), port.
+/* Parses "<ed25519 pk hex>@host:port" or a bare "<ed25519 pk hex>". Outputs:
+ * pk, host (NUL-terminated, at most hostcap-1 characters, brackets of an IPv6
+ * literal removed; empty for a bare key), port (0 for a bare key).
  * ZG_EINVAL on NULL arguments, ZG_ECONFIG on any malformed part, ZG_EBADKEY on
  * a key that is not a valid Ed25519 point. */
 ZG_WARN_UNUSED zg_err_t zg_net_peer_parse(zg_ed25519_pk_t *pk, char *host, size_t hostcap, uint16_t *port,
