@@ -71,8 +71,11 @@
 #define ZG_STAKING_REPORTER_BPS 1000u        /* 10% of the slashed amount goes to the submitter */
 #define ZG_STAKING_MAX_VALIDATORS_LIMIT 1024u /* most members a snapshot may hold */
 /* Power of a member: its stake in gwei (stake / 10^9), saturating at
- * UINT64_MAX; a u64 voting weight for the consensus engine. */
+ * ZG_STAKING_POWER_MAX (2^48, as zg/validator.h's zg_valset_member_t); a u64
+ * voting weight for the consensus engine whose sum over 1024 members cannot
+ * overflow. */
 #define ZG_STAKING_POWER_UNIT 1000000000ull
+#define ZG_STAKING_POWER_MAX (1ull << 48)
 
 /* The Staking contract descriptor (address, lane, methods, genesis hook), as
  * zg_contracts_register_all registers it. */
@@ -86,7 +89,7 @@ typedef struct {
   uint8_t consensus_key[32];   /* Ed25519 node key: transport identity and vote key */
   uint8_t bls_pubkey[48];      /* BLS12-381 G1 key, compressed, proven by PoP at registration */
   zg_u256_t stake;             /* bonded stake in wei at the snapshot */
-  uint64_t power;              /* stake / ZG_STAKING_POWER_UNIT, saturating */
+  uint64_t power;              /* stake / ZG_STAKING_POWER_UNIT, saturating at ZG_STAKING_POWER_MAX */
 } zg_staking_member_t;
 
 /* An epoch's validator set: members sorted by stake, highest first, ties by
@@ -97,7 +100,7 @@ typedef struct {
   size_t n;
   zg_staking_member_t *members; /* heap array of n (NULL when n == 0) */
   zg_u256_t total_stake;
-  uint64_t total_power; /* sum of powers, saturating */
+  uint64_t total_power; /* sum of powers */
 } zg_staking_set_t;
 
 void zg_staking_set_init(zg_staking_set_t *s);
