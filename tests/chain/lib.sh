@@ -1,0 +1,116 @@
+# lib.sh — helpers of the chain fault tests (sourced; not a test itself).
+# A test sets `zg` (the binary) and calls devnet_up; the EXIT trap stops the
+# devnet and removes its dir (ZG_KEEP=1 keeps it; node logs are printed on
+# failure). Every wait polls with a generous timeout; nothing asserts on
+# timings.
+for t in curl jq timeout; do
+  command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }
+done
+dir=$(mktemp -d /tmp/zg_chain_test.XXXXXX)
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+finish() {
+  local rc=$?
+  "$zg" devnet down --dir "$dir" --grace 5 >/dev/null 2>&1
+  if [ "$failed" != 0 ] || { [ "$rc" != 0 ] && [ "$rc" != 77 ]; }; then
+    for f in "$dir"/v*/node.log; do [ -f "$f" ] && { echo "---- $f (tail)"; tail -n 20 "$f"; }; done
+  fi
+  if [ -n "${ZG_KEEP:-}" ]; then echo "kept $dir"; else rm -rf "$dir"; fi
+}
+trap finish EXIT
+
+# devnet_up ARGS... — zg devnet up into $dir; skips (77) when the build's
+# node has no validator role; fills NAMES[], URLS[] and PIDFILES[].
+devnet_up() {
+  if ! "$zg" devnet up --dir "$dir" --timeout 150 "$@" >"$dir/up.out" 2>&1; then
+    cat "$dir/up.out"
+    if grep -qs "unknown key 'validator'" "$dir"/v*/node.log; then
+      echo "SKIP: this build's 'zg node' has no validator role yet"
+      exit 77
+    fi
+    echo "FAIL: zg devnet up"
+    exit 1
+  fi
+  load_state
+}
+load_state() {
+  "$zg" devnet status --dir "$dir" --json >"$dir/status.json" || exit 1
+  mapfile -t NAMES < <(jq -r '.nodes[].name' "$dir/status.json")
+  mapfile -t URLS < <(jq -r '.nodes[].rpc' "$dir/status.json")
+  mapfile -t PIDFILES < <(jq -r '.nodes[].pid_file' "$dir/status.json")
+  LANES=$(jq -r '.lanes' "$dir/status.json")
+}
+
+# rpc URL METHOD PARAMS_JSON — prints the whole JSON-RPC response.
+rpc() { curl -s -m 10 -H 'Content-Type: application/json' \
+  -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$2\",\"params\":$3}" "$1"; }
+# height URL [LANE] — the lane's committed height (lane 0: eth_blockNumber), or empty.
+height() {
+  local lane=${2:-0} r
+  if [ "$lane" = 0 ]; then
+    r=$(rpc "$1" eth_blockNumber '[]' | jq -r '.result // empty' 2>/dev/null)
+  else
+    r=$(rpc "$1" eth_getBlockByNumber "[\"latest@$lane\",false]" | jq -r '.result.number // empty' 2>/dev/null)
+  fi
+  [ -n "$r" ] && echo $((r))
+}
+# block_hash URL HEIGHT [LANE] — the hash of the lane's block at HEIGHT, or empty.
+block_hash() {
+  local tag
+  tag=$(printf '0x%x' "$2")
+  [ "${3:-0}" != 0 ] && tag="$tag@$3"
+  rpc "$1" eth_getBlockByNumber "[\"$tag\",false]" | jq -r '.result.hash // empty' 2>/dev/null
+}
+# wait_height URL H TIMEOUT [LANE] — true once the node's height >= H.
+wait_height() {
+  local t=0 h
+  while [ "$t" -lt $(( $3 * 10 )) ]; do
+    h=$(height "$1" "${4:-0}")
+    [ -n "$h" ] && [ "$h" -ge "$2" ] && return 0
+    sleep 0.1; t=$((t + 1))
+  done
+  return 1
+}
+# max_height URL... — the highest lane-0 height among the nodes that answer.
+max_height() {
+  local m=0 h u
+  for u in "$@"; do h=$(height "$u"); [ -n "$h" ] && [ "$h" -gt "$m" ] && m=$h; done
+  echo $m
+}
+node_pid() { cat "${PIDFILES[$1]}" 2>/dev/null; }
+# kill9 I — SIGKILL node I (no grace: a crash).
+kill9() { local p; p=$(node_pid "$1"); [ -n "$p" ] && kill -9 "$p" 2>/dev/null; rm -f "${PIDFILES[$1]}"; sleep 0.2; }
+# restart I — zg devnet start --node NAME (waits until it answers with a block).
+restart() { "$zg" devnet start --dir "$dir" --node "${NAMES[$1]}" --timeout 120; }
+
+# no_fork URL... — for every lane and every height up to the lowest height
+# among the nodes, every node has the same block hash. Reports and returns 1
+# on a difference.
+no_fork() {
+  local lane h lo u ref x ok=0
+  for ((lane = 0; lane < LANES; lane++)); do
+    lo=
+    for u in "$@"; do
+      x=$(height "$u" "$lane"); [ -z "$x" ] && continue
+      if [ -z "$lo" ] || [ "$x" -lt "$lo" ]; then lo=$x; fi
+    done
+    [ -z "$lo" ] && continue
+    for ((h = 1; h <= lo; h++)); do
+      ref=
+      for u in "$@"; do
+        x=$(block_hash "$u" "$h" "$lane")
+        [ -z "$x" ] && { echo "no block $h of lane $lane at $u"; ok=1; continue; }
+        if [ -z "$ref" ]; then ref=$x; elif [ "$x" != "$ref" ]; then
+          echo "FORK: lane $lane height $h: $ref vs $x at $u"; ok=1
+        fi
+      done
+    done
+  done
+  return $ok
+}
+
+summary() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" = 0 ]
+}
