@@ -33,7 +33,7 @@
  *   event Slashed(address indexed operator, address indexed reporter, uint256 amount, uint256 reward,
  *       uint64 epoch)
  *
- * Invariants (checked under ZG_VERIFY by the tests): the contract's balance
+ * Invariants (checked by the tests after every step): the contract's balance
  * is at least the bonded total + every unbonding entry + every matured,
  * not-yet-withdrawn amount; a validator's total stake is the sum of its
  * delegations (the self-bond is the operator's delegation to itself).
@@ -119,7 +119,8 @@ void zg_staking_set_clear(zg_staking_set_t *s);
 ZG_WARN_UNUSED zg_err_t zg_staking_end_epoch(zg_sc_host_t *host, uint64_t next_epoch, uint32_t max_validators);
 
 /* Reads the snapshot of epoch into out (initialised here; clear it after).
- * The host may be read-only. ZG_EEPOCH when no snapshot of that epoch
+ * Only host->sget and host->self are used, so a read-only host over the
+ * state's latest snapshot (zg_state_storage) is enough. ZG_EEPOCH when no snapshot of that epoch
  * exists (not reached yet), ZG_ECORRUPT on a malformed record, ZG_ENOMEM. */
 ZG_WARN_UNUSED zg_err_t zg_staking_get_set(zg_sc_host_t *host, uint64_t epoch, zg_staking_set_t *out);
 
