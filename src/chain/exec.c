@@ -184,6 +184,20 @@ static zg_err_t precheck(zg_exec_t *ex, zg_state_block_t *b, const zg_block_ctx_
   return ZG_OK;
 }
 
+/* A value transfer to an account without code needs no savepoint (a nested
+ * LMDB transaction costs more than the transfer): the debit cannot fail
+ * (funds were checked), and a credit that would overflow the recipient is
+ * undone by hand. */
+static zg_err_t plain_transfer(zg_exec_t *ex, zg_state_block_t *b, const zg_exec_tx_t *tx, zg_exec_receipt_t *r) {
+  if (zg_u256_is_zero(&tx->value)) return ZG_OK;
+  ZG_TRY(zg_state_debit(b, &tx->sender, &tx->value));
+  zg_err_t e = route_credit(ex, b, &tx->to, &tx->value);
+  if (e != ZG_EOVERFLOW) return e;
+  r->status = 0;
+  snprintf(r->reason, sizeof r->reason, "balance overflow");
+  return zg_state_credit(b, &tx->sender, &tx->value);
+}
+
 /* Runs the value transfer and the call of an included transaction under a
  * savepoint. Sets r->status, r->reason, *gas (on top of intrinsic). */
 static zg_err_t run_call(zg_exec_t *ex, zg_state_block_t *b, bhost_t *bh, const zg_block_ctx_t *ctx,
@@ -191,6 +205,7 @@ static zg_err_t run_call(zg_exec_t *ex, zg_state_block_t *b, bhost_t *bh, const 
   const zg_sc_contract_t *c = zg_sc_find(ex->reg, &tx->to);
   *gas_used = intrinsic;
   r->status = 1;
+  if (!c) return plain_transfer(ex, b, tx, r);
   ZG_TRY(zg_state_savepoint(b));
   zg_err_t e = zg_state_debit(b, &tx->sender, &tx->value);
   if (!e) e = route_credit(ex, b, &tx->to, &tx->value);
