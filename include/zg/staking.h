@@ -109,12 +109,14 @@ void zg_staking_set_clear(zg_staking_set_t *s);
 /* Ends the current epoch: moves every unbonding entry maturing at or before
  * next_epoch to its delegator's withdrawable amount, snapshots the set of
  * next_epoch (the top max_validators non-jailed validators with a self-bond
- * of at least the minimum, by total stake, ties by address) and makes
+ * of at least the minimum and a power of at least 1, by total stake, ties by
+ * address) and makes
  * next_epoch the current epoch. host->self must be the Staking address; the
  * validator role calls it inside lane 0's last block of each epoch (after
  * the block's transactions), so its writes are in that block's write set.
  * ZG_EEPOCH when next_epoch is not the current epoch + 1, ZG_EINVAL when
- * max_validators is 0 or above ZG_STAKING_MAX_VALIDATORS_LIMIT, host errors
+ * max_validators is 0 or above ZG_STAKING_MAX_VALIDATORS_LIMIT or host->self
+ * is not ZG_STAKING_ADDRESS, host errors
  * otherwise (then the caller must discard the block's writes). */
 ZG_WARN_UNUSED zg_err_t zg_staking_end_epoch(zg_sc_host_t *host, uint64_t next_epoch, uint32_t max_validators);
 

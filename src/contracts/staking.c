@@ -766,6 +766,9 @@ static zg_err_t candidates(zg_sc_host_t *h, const params_t *p, zg_staking_member
     if (r.jailed) continue;
     if ((e = deleg_get(h, &op, &op, &self)) != ZG_OK) break;
     if (zg_u256_is_zero(&self) || zg_u256_cmp(&self, &p->min_self_bond) < 0) continue;
+    /* The engine refuses members without voting power (stake under 1 gwei,
+     * possible only with a tiny genesis minSelfBond). */
+    if (power_of(&r.total) == 0) continue;
     zg_staking_member_t *x = &m[(*n)++];
     x->operator_addr = op;
     memcpy(x->consensus_key, r.ckey, 32);
@@ -845,7 +848,7 @@ static zg_err_t snapshot_decode(zg_staking_set_t *out, const uint8_t *v, size_t 
 zg_err_t zg_staking_get_set(zg_sc_host_t *host, uint64_t epoch, zg_staking_set_t *out) {
   if (!out) return ZG_EINVAL;
   zg_staking_set_init(out);
-  if (!host) return ZG_EINVAL;
+  if (!host || !addr_eq(&host->self, &zg_staking_address)) return ZG_EINVAL;
   uint8_t k[9];
   zg_buf_t b;
   bool found;
@@ -910,7 +913,9 @@ static zg_err_t mature_until(zg_sc_host_t *h, uint64_t epoch) {
 
 zg_err_t zg_staking_end_epoch(zg_sc_host_t *host, uint64_t next_epoch, uint32_t max_validators) {
   uint64_t cur;
-  if (!host || max_validators == 0 || max_validators > ZG_STAKING_MAX_VALIDATORS_LIMIT) return ZG_EINVAL;
+  if (!host || max_validators == 0 || max_validators > ZG_STAKING_MAX_VALIDATORS_LIMIT ||
+      !addr_eq(&host->self, &zg_staking_address))
+    return ZG_EINVAL;
   ZG_TRY(epoch_get(host, &cur));
   if (cur == UINT64_MAX || next_epoch != cur + 1) return ZG_EEPOCH;
   ZG_TRY(mature_until(host, next_epoch));

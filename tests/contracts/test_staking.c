@@ -666,6 +666,26 @@ static void test_genesis(void) {
   CHECK_EQ(zg_staking_genesis_apply(&e.h, &g, &r), ZG_SC_REVERT);
   zg_sc_result_free(&r);
   env_free(&e);
+
+  /* A stake under 1 gwei (allowed by a tiny minSelfBond) has no voting
+   * power: registered, but not in the set. */
+  env_init(&e);
+  zg_staking_genesis_defaults(&g);
+  g.min_self_bond = u(1);
+  memcpy(gv.bls_pop, k[0].pop, 96);
+  gv.stake = u(999999999);
+  fund(&e, &staking_addr, &gv.stake);
+  g.validators = &gv;
+  g.n_validators = 1;
+  memset(&r, 0, sizeof r);
+  zg_buf_init(&r.ret);
+  CHECK_EQ(zg_staking_genesis_apply(&e.h, &g, &r), ZG_SC_OK);
+  CHECK(view_validator(&e, &k[0].op).found);
+  CHECK_OK(zg_staking_get_set(&e.h, 0, &s));
+  CHECK_EQ(s.n, 0);
+  zg_staking_set_clear(&s);
+  zg_sc_result_free(&r);
+  env_free(&e);
 }
 
 /* The JSON genesis hook with genesis.json's format (docs/chain.md). */
@@ -1063,6 +1083,11 @@ static void test_set_ordering(void) {
   CHECK_ERR(zg_staking_end_epoch(&e.h, 3, 0), ZG_EINVAL);
   CHECK_ERR(zg_staking_end_epoch(&e.h, 3, ZG_STAKING_MAX_VALIDATORS_LIMIT + 1), ZG_EINVAL);
   CHECK_ERR(zg_staking_get_set(&e.h, 3, &s), ZG_EEPOCH);
+  /* A host for another contract's storage is refused. */
+  e.h.self = zero_addr;
+  CHECK_ERR(zg_staking_end_epoch(&e.h, 3, 4), ZG_EINVAL);
+  CHECK_ERR(zg_staking_get_set(&e.h, 2, &s), ZG_EINVAL);
+  e.h.self = staking_addr;
   env_free(&e);
 }
 
