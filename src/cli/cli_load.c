@@ -292,7 +292,10 @@ static bool prepare(load_t *L, const bool *lane_on, size_t ntx) {
   /* Nonces (pending: the pool's view) and balances, per sender on its node. */
   for (size_t i = 0; i < L->nsenders; i++) {
     sender_t *s = &L->senders[i];
-    r = call(c, "eth_getTransactionCount", json_pack("[s,s]", s->text, "pending"));
+    zg_rpc_client_t *cs = NULL;
+    if (zg_rpc_client_create(&cs, L->nodes[s->node].url, 30000) != ZG_OK) goto out;
+    r = call(cs, "eth_getTransactionCount", json_pack("[s,s]", s->text, "pending"));
+    zg_rpc_client_destroy(cs);
     s->nonce0 = quantity(r, &qok);
     json_decref(r);
     if (!qok) goto out;
