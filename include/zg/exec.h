@@ -79,12 +79,24 @@ typedef struct {
   zg_eth_addr_t sender;
 } zg_exec_tx_t;
 
-typedef struct {
+struct zg_block_ctx;
+/* An end-of-block hook: called by zg_exec_block after the block's
+ * transactions, before its commit, with a host over the block's state
+ * (caller and self zero, value 0: set host->self to the contract whose
+ * storage the hook changes, e.g. Staking for zg_staking_end_epoch). Its
+ * writes are part of the block (and of its write set); the logs it emits
+ * are discarded (no receipt holds them). A non-ZG_OK return aborts the
+ * block: zg_exec_block returns it and nothing is committed. */
+typedef zg_err_t (*zg_exec_end_fn)(void *arg, zg_sc_host_t *host, const struct zg_block_ctx *ctx);
+
+typedef struct zg_block_ctx {
   uint32_t lane;
   uint64_t height, epoch, timestamp_ms;
   zg_eth_addr_t proposer; /* the proposer's operator account (tips) */
   zg_u256_t base_fee;     /* wei per gas */
   uint64_t chain_id;
+  zg_exec_end_fn end_block; /* optional (NULL: none) */
+  void *end_arg;            /* passed to end_block */
 } zg_block_ctx_t;
 
 typedef struct {

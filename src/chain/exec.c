@@ -342,6 +342,15 @@ static zg_err_t block_roots(zg_exec_result_t *res) {
   return e;
 }
 
+/* Runs the block's end hook against the block host (see zg/exec.h). */
+static zg_err_t end_block(bhost_t *bh, const zg_block_ctx_t *ctx) {
+  zg_sc_host_t h;
+  zg__exec_host_init(&h, bh, ctx);
+  zg_err_t e = ctx->end_block(ctx->end_arg, &h, ctx);
+  drop_logs(bh);
+  return bh->err ? bh->err : e;
+}
+
 zg_err_t zg_exec_block(zg_exec_t *ex, zg_exec_result_t *res, const zg_block_ctx_t *ctx, const uint64_t *imports,
                        const zg_exec_tx_t *txs, size_t n) {
   if (res) memset(res, 0, sizeof *res);
@@ -366,6 +375,7 @@ zg_err_t zg_exec_block(zg_exec_t *ex, zg_exec_result_t *res, const zg_block_ctx_
     for (size_t j = 0; j < r->n_logs; j++) r->logs[j].log_index = log_index++;
   }
   res->gas_used = cumulative;
+  if (!e && ctx->end_block) e = end_block(&bh, ctx);
   if (!e) e = block_roots(res);
   drop_logs(&bh);
   free(bh.logs);

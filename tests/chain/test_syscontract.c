@@ -514,10 +514,52 @@ static void test_eth_call_and_estimate(void) {
   world_close(&w);
 }
 
+/* The end-of-block hook writes Counter's storage inside the block. */
+static zg_err_t end_hook(void *arg, zg_sc_host_t *h, const zg_block_ctx_t *ctx) {
+  h->self = COUNTER;
+  uint8_t n[32];
+  word_u64(n, ctx->height * 1000);
+  ZG_TRY(h->sput(h, (const uint8_t *)"n", 1, n, 32));
+  return *(zg_err_t *)arg;
+}
+
+static void test_end_block_hook(void) {
+  world_t w;
+  CHECK(world_open(&w, NULL, 0));
+  zg_block_ctx_t c = xu_ctx(0, 1, 7, NULL);
+  zg_err_t ret = ZG_EBUSY;
+  c.end_block = end_hook;
+  c.end_arg = &ret;
+  uint64_t imp[2] = {0, 0}, h;
+  zg_exec_result_t res;
+  uint8_t d0[32], d1[32];
+  CHECK_OK(zg_state_height(w.st[0], &h, d0));
+  CHECK_ERR(zg_exec_block(w.ex, &res, &c, imp, NULL, 0), ZG_EBUSY); /* aborted: nothing committed */
+  CHECK_OK(zg_state_height(w.st[0], &h, d1));
+  CHECK_EQ(h, 0);
+  CHECK_EQ(eth_call_u64(&w, "get()"), 7);
+  ret = ZG_OK;
+  CHECK_OK(zg_exec_block(w.ex, &res, &c, imp, NULL, 0));
+  zg_exec_result_free(&res);
+  CHECK_EQ(eth_call_u64(&w, "get()"), 1000);
+  /* The hook's write is in the digest: the same block without it differs. */
+  world_t w2;
+  CHECK(world_open(&w2, NULL, 0));
+  c.end_block = NULL;
+  zg_exec_result_t res2;
+  CHECK_OK(zg_exec_block(w2.ex, &res2, &c, imp, NULL, 0));
+  CHECK_OK(zg_state_height(w.st[0], &h, d0));
+  CHECK(memcmp(d0, res2.state, 32) != 0);
+  zg_exec_result_free(&res2);
+  world_close(&w2);
+  world_close(&w);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ZGT_RUN(test_registry);
   ZGT_RUN(test_calls_through_executor);
   ZGT_RUN(test_eth_call_and_estimate);
+  ZGT_RUN(test_end_block_hook);
   return zgt_done();
 }
