@@ -166,7 +166,11 @@ static zg_err_t h_transfer(zg_sc_host_t *h, const zg_eth_addr_t *to, const zg_u2
 static zg_err_t h_emit(zg_sc_host_t *h, const zg_sc_log_t *log) {
   if (h->read_only) return ZG_EPERM;
   world_t *w = &((env_t *)h->ctx)->w;
-  if (w->nlogs == 64 || log->data_len > sizeof w->logs[0].data) return ZG_EFULL;
+  if (log->data_len > sizeof w->logs[0].data) return ZG_EFULL;
+  if (w->nlogs == 64) { /* keep the newest: drop the oldest */
+    memmove(w->logs, w->logs + 1, 63 * sizeof w->logs[0]);
+    w->nlogs--;
+  }
   tlog_t *l = &w->logs[w->nlogs++];
   memcpy(l->topics, log->topics, sizeof l->topics);
   l->n_topics = log->n_topics;
