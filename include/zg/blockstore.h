@@ -123,6 +123,10 @@ ZG_WARN_UNUSED zg_err_t zg_blockstore_commit(zg_blockstore_t *bs, const zg_block
  * committed height. */
 ZG_WARN_UNUSED zg_err_t zg_blockstore_put_exec(zg_blockstore_t *bs, const zg_block_exec_t *e);
 
+/* Stores a batch by id (a batch a committed block names that arrived after
+ * the commit). An id already stored is left as it is. */
+ZG_WARN_UNUSED zg_err_t zg_blockstore_put_batch(zg_blockstore_t *bs, const uint8_t id[32], zg_slice_t body);
+
 /* Highest committed and executed heights of lane (0 when none). */
 ZG_WARN_UNUSED zg_err_t zg_blockstore_heights(zg_blockstore_t *bs, uint32_t lane, uint64_t *committed,
                                               uint64_t *executed);

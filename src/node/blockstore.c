@@ -245,6 +245,22 @@ zg_err_t zg_blockstore_put_exec(zg_blockstore_t *bs, const zg_block_exec_t *x) {
   return zg_kvdb_txn_commit(t);
 }
 
+zg_err_t zg_blockstore_put_batch(zg_blockstore_t *bs, const uint8_t id[32], zg_slice_t body) {
+  if (!bs || !id || (body.len && !body.ptr) || body.len == 0) return ZG_EINVAL;
+  zg_kvdb_txn_t *t;
+  ZG_TRY(zg_kvdb_txn_begin(bs->db, &t, NULL, true));
+  zg_err_t e = zg_kvdb_put(t, bs->batches, zg_slice(id, 32), body, ZG_KVDB_NOOVERWRITE);
+  if (e == ZG_EEXIST) {
+    zg_kvdb_txn_abort(t);
+    return ZG_OK;
+  }
+  if (e) {
+    zg_kvdb_txn_abort(t);
+    return e;
+  }
+  return zg_kvdb_txn_commit(t);
+}
+
 zg_err_t zg_blockstore_heights(zg_blockstore_t *bs, uint32_t lane, uint64_t *committed, uint64_t *executed) {
   uint64_t c = 0, x = 0;
   if (committed) *committed = 0;
