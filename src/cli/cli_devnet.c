@@ -49,7 +49,9 @@
 #include "zg/ecdsa.h"
 #include "zg/ed25519.h"
 #include "zg/rpc_client.h"
+#include "zg/config.h"
 #include "zg/staking.h"
+#include "zg/validator.h"
 
 #define MAX_VALIDATORS 64
 #define MAX_LANES 16
@@ -607,6 +609,46 @@ out:
   return state;
 }
 
+/* Loads what write_devnet wrote through the validator role's own readers
+ * (genesis, keys, config), so a format drift shows here, naming the file,
+ * rather than as a node that exits. */
+static bool self_check(const json_t *state) {
+  char err[512], path[1024];
+  snprintf(path, sizeof path, "%s/genesis.json", json_string_value(json_object_get(state, "dir")));
+  zg_genesis_t *g = NULL;
+  if (zg_genesis_load(&g, err, sizeof err, path) != ZG_OK) {
+    fprintf(stderr, "zg devnet: the genesis written does not load: %s\n", err);
+    return false;
+  }
+  zg_genesis_free(g);
+  size_t i;
+  json_t *node;
+  json_array_foreach(json_object_get(state, "nodes"), i, node) {
+    zg_validator_keys_t keys;
+    char kpath[1100];
+    const char *cfgp = node_str(node, "config");
+    const char *slash = strrchr(cfgp, '/');
+    /* keys.json sits next to config.json. */
+    snprintf(kpath, sizeof kpath, "%.*skeys.json", slash ? (int)(slash - cfgp + 1) : 0, cfgp);
+    zg_err_t e = zg_validator_keys_load(&keys, err, sizeof err, kpath);
+    zg_validator_keys_clear(&keys);
+    if (e != ZG_OK) {
+      fprintf(stderr, "zg devnet: the keys written do not load: %s\n", err);
+      return false;
+    }
+    zg_config_t *cfg = NULL;
+    zg_validator_cfg_t vc;
+    e = zg_config_load_file(&cfg, err, sizeof err, cfgp, ZG_CONFIG_NO_ENV);
+    if (e == ZG_OK) e = zg_validator_cfg_read(&vc, err, sizeof err, cfg);
+    zg_config_destroy(cfg);
+    if (e != ZG_OK) {
+      fprintf(stderr, "zg devnet: the config written does not load: %s\n", err);
+      return false;
+    }
+  }
+  return true;
+}
+
 /* ---- waiting and printing ---- */
 
 /* Waits until every node in want[] runs and answers eth_blockNumber >= min
@@ -858,6 +900,7 @@ static int devnet_up(int argc, char **argv) {
   if (!state) return 1;
   int rc = 1;
   json_t *view = NULL;
+  if (!self_check(state)) goto out;
   if (!o.no_start) {
     size_t i;
     json_t *node;

@@ -28,7 +28,7 @@ static const verb_t g_verbs[] = {
      "download and verify a file from storage nodes"},
     {"devnet", zg__cli_devnet, "up|status|down|start|stop --dir DIR [...]",
      "run a local chain of validator processes (docs/devnet.md)"},
-    {"load", zg__cli_load, "--dir DIR | --rpc URL[,URL..] --keys FILE [--txs N] [--rate R]",
+    {"load", zg__cli_load, "--dir DIR|--rpc URL.. [--txs N] [--rate R]",
      "send signed transfers to a chain and print tx/s, commit latency and CPU per tx"},
 };
 #define NVERBS (sizeof g_verbs / sizeof g_verbs[0])
