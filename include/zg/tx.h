@@ -157,7 +157,10 @@ const char *zg_tx_strerror(zg_err_t err);
 
 /* A bounded, thread-safe map tx hash -> sender. The hash commits to the
  * signature and the signed fields, so a hit is as good as a recovery. When
- * full it forgets old entries (4-way buckets, round-robin replacement). */
+ * full it forgets old entries (8-way buckets, round-robin replacement), so
+ * size it at about twice the transactions a node holds at once (mempool
+ * plus batches not yet executed): a bucket that overflows costs
+ * recoveries. */
 typedef struct zg_tx_cache zg_tx_cache_t;
 
 /* Creates a cache holding at least `entries` senders (rounded up to a power

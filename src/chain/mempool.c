@@ -234,7 +234,7 @@ zg_err_t zg_mempool_create(zg_mempool_t **out, const zg_mempool_config_t *cfg) {
   mp->acct_tab = calloc(mp->acct_mask + 1, sizeof *mp->acct_tab);
   zg_err_t err = (mp->tx_tab && mp->acct_tab) ? ZG_OK : ZG_ENOMEM;
   if (err == ZG_OK && !mp->cfg.cache) {
-    err = zg_tx_cache_create(&mp->own_cache, 0);
+    err = zg_tx_cache_create(&mp->own_cache, 2 * mp->cfg.max_txs);
     mp->cfg.cache = mp->own_cache;
   }
   if (err != ZG_OK) {

@@ -401,7 +401,7 @@ const char *zg_tx_strerror(zg_err_t err) {
 
 /* ---- sender cache ---- */
 
-#define CACHE_WAYS 4
+#define CACHE_WAYS 8
 #define CACHE_LOCKS 64
 
 typedef struct {
