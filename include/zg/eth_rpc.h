@@ -262,9 +262,11 @@ typedef struct {
  * eth_getTransactionCount, eth_gasPrice, eth_maxPriorityFeePerGas,
  * eth_feeHistory, eth_estimateGas, eth_call, eth_sendRawTransaction,
  * eth_getTransactionByHash, eth_getTransactionReceipt, eth_getLogs,
- * eth_getCode and the small ones: eth_syncing, eth_accounts, net_listening,
- * net_peerCount, eth_getBlockTransactionCountByNumber/ByHash,
- * eth_getStorageAt) into rpc. backend is borrowed and must outlive rpc.
+ * eth_getCode and the small ones: eth_syncing (false), eth_accounts ([]),
+ * net_listening (true), eth_getBlockTransactionCountByNumber/ByHash,
+ * eth_getTransactionByBlockNumberAndIndex/ByBlockHashAndIndex) into rpc.
+ * backend is borrowed and must outlive rpc. docs/eth-rpc.md lists the
+ * shapes and errors.
  * ZG_EINVAL on a NULL function in backend or lanes outside 1..16;
  * ZG_EEXIST when a method is already registered; ZG_ENOMEM.
  */

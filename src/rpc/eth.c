@@ -305,11 +305,29 @@ static zg_err_t m_max_priority_fee(ctx_t *c, const json_t *params, json_t **resu
 
 /* ---- Calls and transactions ---- */
 
-/* code 3, "execution reverted[: reason]", data = the revert payload. */
+/* Solidity's Error(string) encoding of reason: selector 0x08c379a0, the
+ * offset 0x20, the length, the bytes padded to 32. out holds 4 + 96 + 256. */
+static size_t error_string(uint8_t *out, const char *reason) {
+  size_t n = strlen(reason), padded = (n + 31) / 32 * 32;
+  memset(out, 0, 4 + 64 + padded);
+  memcpy(out, "\x08\xc3\x79\xa0", 4);
+  out[4 + 31] = 0x20;
+  zg_store_be64(out + 4 + 56, n);
+  memcpy(out + 4 + 64, reason, n);
+  return 4 + 64 + padded;
+}
+
+/* code 3, "execution reverted[: reason]", data = the revert payload (the
+ * reason's Error(string) encoding when the backend gave a reason only). */
 static zg_err_t reverted(ctx_t *c, zg_eth_call_result_t *r) {
+  uint8_t enc[4 + 64 + sizeof r->reason];
+  r->reason[sizeof r->reason - 1] = 0;
+  if ((!r->ret || !r->ret_len) && r->reason[0]) {
+    r->ret = enc;
+    r->ret_len = error_string(enc, r->reason);
+  }
   json_t *data = zg__eth_data(r->ret, r->ret ? r->ret_len : 0);
   if (!data) return ZG_ENOMEM;
-  r->reason[sizeof r->reason - 1] = 0;
   if (r->reason[0])
     return zg_rpc_fail_data(c->call, ETH_REVERT_CODE, data, "execution reverted: %s", r->reason);
   return zg_rpc_fail_data(c->call, ETH_REVERT_CODE, data, "execution reverted");
@@ -339,6 +357,8 @@ static zg_err_t call_method(ctx_t *c, const json_t *params, json_t **result, boo
   if (e == ZG_OK) e = at_latest(c, &ref);
   if (e == ZG_OK) {
     e = (estimate ? c->be->estimate_gas : c->be->call)(c->be->ctx, c->arena, &r, &text, &msg);
+    if (e == ZG_EUNSUPPORTED && !msg.has_to && !text.text[0])
+      snprintf(text.text, sizeof text.text, "contract creation is not supported (the call has no \"to\")");
     if (e != ZG_OK) e = refuse(c, e, &text);
     else if (r.reverted) e = reverted(c, &r);
     else if (estimate) e = ok(result, zg__eth_qty(r.gas_used));

@@ -264,7 +264,7 @@ const char *zg_eth_geth_message(zg_err_t e) {
   case ZG_ECRYPTO: return "invalid sender";
   case ZG_ETOOBIG: return "oversized data";
   case ZG_EREVERT: return "execution reverted";
-  case ZG_ETRUNC: case ZG_ETRAILING: case ZG_ENONCANON: case ZG_EUNSUPPORTED:
+  case ZG_ETRUNC: case ZG_ETRAILING: case ZG_ENONCANON:
     return "transaction could not be decoded";
   default: return zg_strerror(e);
   }

@@ -289,9 +289,11 @@ static zg_err_t fake_run(zg_arena_t *arena, zg_eth_call_result_t *out, zg_eth_ms
   memset(out, 0, sizeof *out);
   if (c->has_value && !zg_u256_is_zero(&c->value) && (!c->has_from || memcmp(c->from.bytes, FAKE.a0.bytes, 20) != 0))
     return ZG_EFUNDS;
-  if (!c->has_to) {
-    strcpy(msg->text, "contract creation is not supported");
-    return ZG_EUNSUPPORTED;
+  if (!c->has_to) return ZG_EUNSUPPORTED;
+  if (c->data_len >= 4 && memcmp(c->data, "\xde\xad\xbe\x00", 4) == 0) {
+    out->reverted = true; /* a reason without return data */
+    strcpy(out->reason, "bare");
+    return ZG_OK;
   }
   if (c->data_len >= 4 && memcmp(c->data, "\xde\xad\xbe\xef", 4) == 0) {
     uint8_t *r = zg_arena_alloc(arena, 100);

@@ -324,7 +324,11 @@ static void test_call(void) {
          "\"0x5208\"");
   EXPECT_ERR("eth_estimateGas", "[{\"from\":\"$11*20;\",\"to\":\"$22*20;\",\"value\":\"0x1\"}]", -32000,
              "=insufficient funds for gas * price + value");
-  EXPECT_ERR("eth_call", "[{\"data\":\"0x00\"}]", -32000, "=contract creation is not supported");
+  EXPECT_ERR("eth_estimateGas", "[{\"to\":\"" SC "\",\"data\":\"0xdeadbe00\"}]", 3, "=execution reverted: bare");
+  nope = expand("0x08c379a0%00*31;20%00*31;0462617265%00*28;"); /* Error("bare"), built by the RPC layer */
+  CHECK(strcmp(str(json_object_get(json_object_get(LAST, "error"), "data")), nope) == 0);
+  free(nope);
+  EXPECT_ERR("eth_call", "[{\"data\":\"0x00\"}]", -32000, "=contract creation is not supported (the call has no \"to\")");
   EXPECT_ERR("eth_call", "[{\"to\":\"" SC "\",\"input\":\"0x01\",\"data\":\"0x02\"}]", -32602,
              "both \"data\" and \"input\" are set and not equal");
   EXPECT_ERR("eth_call", "[{\"to\":\"" SC "\",\"gasPrice\":\"0x1\",\"maxFeePerGas\":\"0x1\"}]", -32602,
