@@ -69,10 +69,10 @@
 #define ZG_STAKING_MAX_COMMISSION_STEP_BPS 500u /* per setCommission, at most once per epoch */
 #define ZG_STAKING_SLASH_BPS 500u            /* 5% of the validator's stake per equivocation */
 #define ZG_STAKING_REPORTER_BPS 1000u        /* 10% of the slashed amount goes to the submitter */
-#define ZG_STAKING_MAX_VALIDATORS_LIMIT 1024u /* most members a snapshot may hold */
+#define ZG_STAKING_MAX_VALIDATORS_LIMIT 256u /* most members a snapshot may hold (ZG_BFT_MAX_VALIDATORS) */
 /* Power of a member: its stake in gwei (stake / 10^9), saturating at
  * ZG_STAKING_POWER_MAX (2^48, as zg/validator.h's zg_valset_member_t); a u64
- * voting weight for the consensus engine whose sum over 1024 members cannot
+ * voting weight for the consensus engine whose sum over 256 members cannot
  * overflow. */
 #define ZG_STAKING_POWER_UNIT 1000000000ull
 #define ZG_STAKING_POWER_MAX (1ull << 48)

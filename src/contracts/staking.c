@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "zg/abi.h"
+#include "zg/bft.h"
 #include "zg/bls.h"
 #include "zg/ed25519.h"
 #include "zg/hash.h"
@@ -840,7 +841,7 @@ static zg_err_t snapshot_decode(zg_staking_set_t *out, const uint8_t *v, size_t 
     zg_u256_from_be32(&x->stake, rec + 100);
     x->power = power_of(&x->stake);
     if (!zg_u256_add(&out->total_stake, &out->total_stake, &x->stake)) return ZG_ECORRUPT;
-    out->total_power += x->power; /* at most 1024 * 2^48 */
+    out->total_power += x->power; /* at most 256 * 2^48 */
   }
   return ZG_OK;
 }
@@ -1031,35 +1032,6 @@ static zg_sc_status_t m_params(zg_sc_host_t *h, const uint8_t *args, size_t len,
 
 /* ---- equivocation evidence ---- */
 
-/* A vote in the encoding of zg/bft.h (ZG_BFT_VOTE_LEN = 121 bytes):
- * u32 chain_id, u8 lane, u64 epoch, u64 round, b32 block_id, u32 signer,
- * b64 signature; signed message "zg/vote/v1" || the first 53 bytes. */
-enum { VOTE_LEN = 121, VOTE_BODY = 53, VOTE_MSG = 10 + VOTE_BODY };
-
-typedef struct {
-  uint32_t chain_id;
-  uint8_t lane;
-  uint64_t epoch, round;
-  uint8_t block_id[32];
-  uint32_t signer;
-  const uint8_t *sig;
-  uint8_t msg[VOTE_MSG];
-} vote_t;
-
-static bool vote_parse(vote_t *v, zg_slice_t s) {
-  if (s.len != VOTE_LEN) return false;
-  v->chain_id = zg_load_be32(s.ptr);
-  v->lane = s.ptr[4];
-  v->epoch = zg_load_be64(s.ptr + 5);
-  v->round = zg_load_be64(s.ptr + 13);
-  memcpy(v->block_id, s.ptr + 21, 32);
-  v->signer = zg_load_be32(s.ptr + 53);
-  v->sig = s.ptr + 57;
-  memcpy(v->msg, "zg/vote/v1", 10);
-  memcpy(v->msg + 10, s.ptr, VOTE_BODY);
-  return true;
-}
-
 /* What verified evidence proves. */
 typedef struct {
   uint64_t epoch;
@@ -1067,39 +1039,73 @@ typedef struct {
   uint8_t id[32]; /* one per (signer key, lane, epoch, round) */
 } proof_t;
 
-/* Checks that a and b are two validly signed, conflicting votes of one
- * member of their epoch's set. *why is empty on success, else the revert
- * reason. Fails only on host errors. This is the one place that knows the
- * vote format: it follows zg/bft.h (zg_bft_check_equivocation's rules). */
+/* The reason two decoded votes cannot be evidence, or NULL. */
+static const char *votes_mismatch(const zg_bft_vote_t *a, const zg_bft_vote_t *b, uint64_t chain_id) {
+  if (a->chain_id != (uint32_t)chain_id || b->chain_id != (uint32_t)chain_id) return "vote of another chain";
+  if (a->lane != b->lane || a->epoch != b->epoch || a->round != b->round)
+    return "votes of different rounds are no equivocation";
+  if (a->signer != b->signer) return "votes of different signers";
+  if (memcmp(a->block_id, b->block_id, 32) == 0) return "both votes are for the same block";
+  return NULL;
+}
+
+/* Runs the engine's check over the snapshot set; *guilty is its verdict. */
+static zg_err_t engine_check(bool *guilty, const zg_staking_set_t *set, zg_slice_t a, zg_slice_t b) {
+  zg_bft_validator_t *v = calloc(set->n ? set->n : 1, sizeof *v);
+  zg_bft_valset_t vs = {v, (uint32_t)set->n};
+  uint32_t signer;
+  *guilty = false;
+  if (!v) return ZG_ENOMEM;
+  for (size_t i = 0; i < set->n; i++) {
+    memcpy(v[i].pk.bytes, set->members[i].consensus_key, 32);
+    v[i].power = set->members[i].power;
+  }
+  zg_err_t e = zg_bft_check_equivocation(guilty, &signer, &vs, a.ptr, a.len, b.ptr, b.len);
+  free(v);
+  return e;
+}
+
+static void evidence_id(uint8_t id[32], const uint8_t ckey[32], const zg_bft_vote_t *v) {
+  zg_keccak256_ctx_t kc;
+  uint8_t tail[17];
+  tail[0] = v->lane;
+  zg_store_be64(tail + 1, v->epoch);
+  zg_store_be64(tail + 9, v->round);
+  zg_keccak256_init(&kc);
+  zg_keccak256_update(&kc, "zg/evidence/v1", 14);
+  zg_keccak256_update(&kc, ckey, 32);
+  zg_keccak256_update(&kc, tail, sizeof tail);
+  zg_keccak256_final(&kc, id);
+}
+
+/* Checks that a and b (zg/bft.h vote encodings) are two validly signed,
+ * conflicting votes of one member of their epoch's set: the cheap checks
+ * here (one reason each), the verdict from zg_bft_check_equivocation. *why
+ * is empty on success, else the revert reason. Fails only on host errors. */
 static zg_err_t evidence_verify(zg_sc_host_t *h, zg_slice_t a, zg_slice_t b, proof_t *pf, char *why, size_t wl) {
-  vote_t va, vb;
+  zg_bft_vote_t va, vb;
   zg_staking_set_t set;
+  zg_err_t e;
+  const char *m;
+  bool guilty = false;
   why[0] = 0;
-  if (!vote_parse(&va, a) || !vote_parse(&vb, b)) {
-    snprintf(why, wl, "Staking: malformed vote (want %d bytes)", VOTE_LEN);
+  if ((e = zg_bft_vote_decode(&va, a.ptr, a.len)) != ZG_OK) {
+    snprintf(why, wl, "Staking: malformed vote A (%s)", zg_errname(e));
+    return ZG_OK;
+  }
+  if ((e = zg_bft_vote_decode(&vb, b.ptr, b.len)) != ZG_OK) {
+    snprintf(why, wl, "Staking: malformed vote B (%s)", zg_errname(e));
     return ZG_OK;
   }
   if (a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0) {
     snprintf(why, wl, "Staking: the same vote twice is no equivocation");
     return ZG_OK;
   }
-  if (va.chain_id != (uint32_t)h->chain_id || vb.chain_id != (uint32_t)h->chain_id) {
-    snprintf(why, wl, "Staking: vote of another chain");
+  if ((m = votes_mismatch(&va, &vb, h->chain_id)) != NULL) {
+    snprintf(why, wl, "Staking: %s", m);
     return ZG_OK;
   }
-  if (va.lane != vb.lane || va.epoch != vb.epoch || va.round != vb.round) {
-    snprintf(why, wl, "Staking: votes of different rounds are no equivocation");
-    return ZG_OK;
-  }
-  if (va.signer != vb.signer) {
-    snprintf(why, wl, "Staking: votes of different signers");
-    return ZG_OK;
-  }
-  if (memcmp(va.block_id, vb.block_id, 32) == 0) {
-    snprintf(why, wl, "Staking: both votes are for the same block");
-    return ZG_OK;
-  }
-  zg_err_t e = zg_staking_get_set(h, va.epoch, &set);
+  e = zg_staking_get_set(h, va.epoch, &set);
   if (e == ZG_EEPOCH) {
     snprintf(why, wl, "Staking: no validator set for epoch %llu", (unsigned long long)va.epoch);
     return ZG_OK;
@@ -1110,30 +1116,18 @@ static zg_err_t evidence_verify(zg_sc_host_t *h, zg_slice_t a, zg_slice_t b, pro
              (unsigned long long)va.epoch, set.n);
     goto out;
   }
-  const zg_staking_member_t *m = &set.members[va.signer];
-  zg_ed25519_pk_t pk;
-  bool oka = false, okb = false;
-  if (zg_ed25519_pk_parse(&pk, m->consensus_key, 32) != ZG_OK ||
-      zg_ed25519_verify(&oka, va.sig, va.msg, VOTE_MSG, &pk) != ZG_OK ||
-      zg_ed25519_verify(&okb, vb.sig, vb.msg, VOTE_MSG, &pk) != ZG_OK || !oka || !okb) {
-    snprintf(why, wl, "Staking: invalid signature on vote %s", !oka ? "A" : "B");
+  if ((e = engine_check(&guilty, &set, a, b)) == ZG_ENOMEM) goto out;
+  if (e != ZG_OK || !guilty) {
+    snprintf(why, wl, "Staking: invalid signature on a vote");
+    e = ZG_OK;
     goto out;
   }
   pf->epoch = va.epoch;
-  pf->offender = m->operator_addr;
-  zg_keccak256_ctx_t kc;
-  uint8_t tail[17];
-  tail[0] = va.lane;
-  zg_store_be64(tail + 1, va.epoch);
-  zg_store_be64(tail + 9, va.round);
-  zg_keccak256_init(&kc);
-  zg_keccak256_update(&kc, "zg/evidence/v1", 14);
-  zg_keccak256_update(&kc, m->consensus_key, 32);
-  zg_keccak256_update(&kc, tail, sizeof tail);
-  zg_keccak256_final(&kc, pf->id);
+  pf->offender = set.members[va.signer].operator_addr;
+  evidence_id(pf->id, set.members[va.signer].consensus_key, &va);
 out:
   zg_staking_set_clear(&set);
-  return ZG_OK;
+  return e;
 }
 
 /* Cuts bps of every delegation and unbonding entry of val; *cut gets the

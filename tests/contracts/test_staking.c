@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "zg/abi.h"
+#include "zg/bft.h"
 #include "zg/bls.h"
 #include "zg/ed25519.h"
 #include "zg/hash.h"
@@ -1122,6 +1123,23 @@ static void test_equivocation(void) {
   uint8_t va[121], vb[121], vc[121];
   make_vote(va, &k[0], 16888, 1, 0, 7, 0xaa, idx);
   make_vote(vb, &k[0], 16888, 1, 0, 7, 0xbb, idx);
+  /* The test's votes are the engine's: same bytes from zg/bft.h's encoder
+   * over a signature of zg_bft_vote_message. */
+  {
+    zg_bft_vote_t bv;
+    uint8_t msg[ZG_BFT_VOTE_MSG_LEN], enc[ZG_BFT_VOTE_LEN];
+    memset(&bv, 0, sizeof bv);
+    bv.chain_id = 16888;
+    bv.lane = 1;
+    bv.epoch = 0;
+    bv.round = 7;
+    memset(bv.block_id, 0xaa, 32);
+    bv.signer = idx;
+    zg_bft_vote_message(msg, &bv);
+    CHECK_OK(zg_ed25519_sign(bv.sig, &k[0].nsk, msg, sizeof msg));
+    zg_bft_vote_encode(enc, &bv);
+    CHECK_MEM(enc, va, ZG_BFT_VOTE_LEN);
+  }
 
   /* Bad evidence first. */
   CALL_REVERT(&e, &reporter, NULL, "same vote twice", EVIDENCE_SIG, zg_abi_bytes(va, 121), zg_abi_bytes(va, 121));
@@ -1133,7 +1151,7 @@ static void test_equivocation(void) {
   CALL_REVERT(&e, &reporter, NULL, "different rounds", EVIDENCE_SIG, zg_abi_bytes(va, 121), zg_abi_bytes(vc, 121));
   memcpy(vc, vb, 121);
   vc[60] ^= 0x01; /* forged: signature bytes changed */
-  CALL_REVERT(&e, &reporter, NULL, "invalid signature on vote B", EVIDENCE_SIG, zg_abi_bytes(va, 121),
+  CALL_REVERT(&e, &reporter, NULL, "invalid signature on a vote", EVIDENCE_SIG, zg_abi_bytes(va, 121),
               zg_abi_bytes(vc, 121));
   make_vote(vc, &k[1], 16888, 1, 0, 7, 0xbb, idx); /* signed by another key under k0's index */
   CALL_REVERT(&e, &reporter, NULL, "invalid signature", EVIDENCE_SIG, zg_abi_bytes(vc, 121), zg_abi_bytes(va, 121));
@@ -1154,7 +1172,14 @@ static void test_equivocation(void) {
   memcpy(ub, ua, 121);
   memcpy(ub + 57, vb + 57, 64); /* same block, another (invalid) signature */
   CALL_REVERT(&e, &reporter, NULL, "same block", EVIDENCE_SIG, zg_abi_bytes(ua, 121), zg_abi_bytes(ub, 121));
-  CALL_REVERT(&e, &reporter, NULL, "malformed vote", EVIDENCE_SIG, zg_abi_bytes(va, 120), zg_abi_bytes(vb, 121));
+  CALL_REVERT(&e, &reporter, NULL, "malformed vote A", EVIDENCE_SIG, zg_abi_bytes(va, 120), zg_abi_bytes(vb, 121));
+  {
+    uint8_t long_vote[122];
+    memcpy(long_vote, vb, 121);
+    long_vote[121] = 0;
+    CALL_REVERT(&e, &reporter, NULL, "malformed vote B", EVIDENCE_SIG, zg_abi_bytes(va, 121),
+                zg_abi_bytes(long_vote, 122));
+  }
 
   /* Good evidence: 5% of self-bond (100), delegation (6) and the
    * unbonding entry (4) = 5.5 ZG; the reporter gets 10%, the rest burnt. */
