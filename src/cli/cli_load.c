@@ -844,7 +844,9 @@ int zg__cli_load(int argc, char **argv) {
   uint64_t h0 = 0, h1 = 0;
   if (zg__devnet_block_number(&h0, L->nodes[0].url, 5000) != ZG_OK) h0 = 0;
   unsigned lanes_used = 0;
-  for (unsigned l = 0; l < 16; l++) lanes_used += lane_on[l] && l < L->lanes;
+  bool has_sender[16] = {0};
+  for (size_t i = 0; i < L->nsenders; i++) has_sender[L->senders[i].lane % 16] = true;
+  for (unsigned l = 0; l < 16; l++) lanes_used += has_sender[l];
   if (!json)
     fprintf(stderr, "zg load: %zu transfers from %zu senders on %u lane(s) over %zu node(s), rate %s\n", L->ntxs,
             L->nsenders, lanes_used, L->nnodes, rate > 0 ? "limited" : "unlimited");
