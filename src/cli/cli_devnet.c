@@ -51,12 +51,14 @@
 #include "zg/rpc_client.h"
 #include "zg/config.h"
 #include "zg/staking.h"
+#include "zg/u256.h"
 #include "zg/validator.h"
 
 #define MAX_VALIDATORS 64
 #define MAX_LANES 16
 #define MAX_ACCOUNTS_PER_LANE 256
 #define DEFAULT_BASE_PORT 26656
+#define VALIDATOR_STAKE "1000000000000000000000" /* 1000 ZG in wei */
 
 /* ---- small helpers ---- */
 
@@ -498,7 +500,7 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
     json_array_append_new(
         jvals, json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s}", "name", v->name, "nodeKey", jhex(v->node_pk.bytes, 32),
                          "blsKey", jhex(v->bls_pk, 48), "blsPop", jhex(v->bls_pop, 96), "operator",
-                         jaddr(&v->op_addr), "stake", "1000000000000000000000", "p2p", p2p));
+                         jaddr(&v->op_addr), "stake", VALIDATOR_STAKE, "p2p", p2p));
     char t[43];
     zg_eth_address_to_text(t, &v->op_addr);
     json_object_set_new(alloc, t, json_string("1000000000000000000000000"));
@@ -522,6 +524,19 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
     }
   }
   if (!ok) goto out;
+  /* Genesis creates no value outside alloc: Staking's balance must hold the
+   * validators' stakes (docs/staking.md "Genesis"). */
+  {
+    zg_u256_t stake, total;
+    char dec[ZG_U256_DEC_MAX];
+    if (zg_u256_parse(&stake, VALIDATOR_STAKE, strlen(VALIDATOR_STAKE)) != ZG_OK ||
+        !zg_u256_mul_u64(&total, &stake, o->n)) {
+      ok = false;
+      goto out;
+    }
+    zg_u256_to_dec(dec, &total);
+    json_object_set_new(alloc, ZG_STAKING_ADDRESS_TEXT, json_string(dec));
+  }
   json_object_set_new(genesis, "chainId", json_integer((json_int_t)o->chain_id));
   json_object_set_new(genesis, "lanes", json_integer(o->lanes));
   json_object_set_new(genesis, "epochLength", json_integer((json_int_t)o->epoch_length));
