@@ -211,6 +211,16 @@ ZG_WARN_UNUSED zg_err_t zg_net_request(zg_net_t *net, zg_net_peer_t peer, uint8_
 ZG_WARN_UNUSED zg_err_t zg_net_respond(zg_net_t *net, const zg_net_responder_t *r, zg_err_t status,
                                        const uint8_t *data, size_t len);
 
+/* Any thread. Adds a peer to the table at runtime (for example a validator
+ * that joined): s as in zg_net_config_t.peers; a peer with an address is
+ * dialled (with backoff) from now on. Host names are resolved on the calling
+ * thread. Output *peer: its index. ZG_EEXIST when the key is already in the
+ * table (*peer is its index; an address is added when it had none),
+ * ZG_EFULL when the table is full, ZG_ECONFIG on a malformed string, an
+ * unresolvable host or the node's own key, ZG_EBADKEY on an invalid key,
+ * ZG_ECLOSED when the net is stopping. */
+ZG_WARN_UNUSED zg_err_t zg_net_add_peer(zg_net_t *net, zg_net_peer_t *peer, const char *s);
+
 /* Any thread. Closes the link to peer (reason ZG_NET_DROP_LOCAL); a static
  * peer is dialled again after the backoff. ZG_EINVAL on a bad index. */
 ZG_WARN_UNUSED zg_err_t zg_net_drop_peer(zg_net_t *net, zg_net_peer_t peer);

@@ -96,7 +96,7 @@ struct zg_net_timer {
   zg_net_timer_t *next, *prev;
 };
 
-enum { CMD_SEND, CMD_BROADCAST, CMD_GOSSIP, CMD_REQUEST, CMD_RESPOND, CMD_DROP, CMD_POST };
+enum { CMD_SEND, CMD_BROADCAST, CMD_GOSSIP, CMD_REQUEST, CMD_RESPOND, CMD_DROP, CMD_POST, CMD_ADDR };
 
 typedef struct cmd {
   struct cmd *next;
@@ -131,9 +131,12 @@ struct zg_net {
   uv_mutex_t mu;
   bool listening;
   uint16_t port;
-  /* under mu */
+  /* Peer table: max_peers slots allocated up front (never moved); entries are
+   * appended under mu and published by the store to npeers, so the net thread
+   * reads the table without the lock. */
   peer_t **peers;
-  size_t npeers, cap_peers;
+  _Atomic size_t npeers;
+  /* under mu */
   cmd_t *q_head, *q_tail;
   bool stopping;
   /* configuration */
@@ -473,27 +476,26 @@ static peer_t *peer_lookup(zg_net_t *net, const zg_ed25519_pk_t *pk) {
   return NULL;
 }
 
-/* Appends a peer without address (an accepted unknown). NULL when full. */
-static peer_t *peer_add_unknown(zg_net_t *net, const zg_ed25519_pk_t *pk) {
-  if (net->npeers >= net->max_peers) return NULL;
+/* Appends a peer (without address) for key pk; the caller holds mu and has
+ * checked that pk is not in the table. NULL when full or out of memory. */
+static peer_t *peer_append_locked(zg_net_t *net, const zg_ed25519_pk_t *pk) {
+  size_t n = net->npeers;
+  if (n >= net->max_peers) return NULL;
   peer_t *p = calloc(1, sizeof *p);
   if (!p) return NULL;
   p->pk = *pk;
   p->backoff_ms = net->backoff_min;
+  p->idx = (zg_net_peer_t)n;
+  net->peers[n] = p;
+  net->npeers = n + 1; /* publishes the entry */
+  return p;
+}
+
+/* Appends an accepted unknown peer (net thread). NULL when full. */
+static peer_t *peer_add_unknown(zg_net_t *net, const zg_ed25519_pk_t *pk) {
   uv_mutex_lock(&net->mu);
-  if (net->npeers == net->cap_peers) {
-    size_t cap = net->cap_peers ? 2 * net->cap_peers : 8;
-    peer_t **np = realloc(net->peers, cap * sizeof *np);
-    if (!np) {
-      uv_mutex_unlock(&net->mu);
-      free(p);
-      return NULL;
-    }
-    net->peers = np;
-    net->cap_peers = cap;
-  }
-  p->idx = (zg_net_peer_t)net->npeers;
-  net->peers[net->npeers++] = p;
+  peer_t *p = peer_lookup(net, pk); /* added by zg_net_add_peer meanwhile? */
+  if (!p) p = peer_append_locked(net, pk);
   uv_mutex_unlock(&net->mu);
   return p;
 }
@@ -857,6 +859,14 @@ static void exec_cmd(zg_net_t *net, const cmd_t *k, const uint8_t *data) {
       if (p->dialing) conn_drop(p->dialing, ZG_NET_DROP_LOCAL, "dropped by the application");
       break;
     case CMD_POST: k->fn(k->arg); break;
+    case CMD_ADDR:
+      p = net->peers[k->peer];
+      if (p->has_addr || net->shutting_down || uv_timer_init(&net->loop, &p->redial) != 0) break;
+      memcpy(&p->addr, data, sizeof p->addr);
+      p->redial.data = p;
+      p->has_addr = true;
+      if (!p->conn && !p->dialing) uv_timer_start(&p->redial, on_redial, 0, 0);
+      break;
     default: break;
   }
 }
@@ -1061,8 +1071,7 @@ static void free_net(zg_net_t *net) {
 static void walk_close(uv_handle_t *h, void *arg) { close_quietly(h); }
 
 static zg_err_t create_peers(zg_net_t *net, const zg_net_config_t *cfg) {
-  net->cap_peers = cfg->npeers > 8 ? cfg->npeers : 8;
-  net->peers = calloc(net->cap_peers, sizeof *net->peers);
+  net->peers = calloc(net->max_peers, sizeof *net->peers);
   if (!net->peers) return ZG_ENOMEM;
   for (size_t i = 0; i < cfg->npeers; i++) {
     char host[256];
@@ -1078,12 +1087,8 @@ static zg_err_t create_peers(zg_net_t *net, const zg_net_config_t *cfg) {
       zg_loge("net", "peer '%s' is this node or listed twice", cfg->peers[i]);
       return ZG_ECONFIG;
     }
-    peer_t *p = calloc(1, sizeof *p);
+    peer_t *p = peer_append_locked(net, &pk); /* no other thread yet */
     if (!p) return ZG_ENOMEM;
-    net->peers[net->npeers++] = p;
-    p->idx = (zg_net_peer_t)i;
-    p->pk = pk;
-    p->backoff_ms = net->backoff_min;
     if (host[0] == 0) continue; /* key only: accepted inbound, never dialled */
     if (resolve(&p->addr, host, port) != ZG_OK) {
       zg_loge("net", "cannot resolve peer address '%s'", cfg->peers[i]);
@@ -1124,7 +1129,7 @@ zg_err_t zg_net_create(zg_net_t **out, const zg_net_config_t *cfg) {
   *out = NULL;
   if (!cfg || !cfg->sk || (cfg->network_id_len && !cfg->network_id) || cfg->network_id_len > 255 ||
       (cfg->npeers && !cfg->peers) || cfg->max_msg == 0 || cfg->max_msg > (1u << 30) || cfg->gossip_seen == 0 ||
-      cfg->npeers > cfg->max_peers || cfg->backoff_min_ms == 0 || cfg->backoff_max_ms < cfg->backoff_min_ms)
+      cfg->max_peers == 0 || cfg->npeers > cfg->max_peers || cfg->backoff_min_ms == 0 || cfg->backoff_max_ms < cfg->backoff_min_ms)
     return ZG_EINVAL;
   zg_net_t *net = calloc(1, sizeof *net);
   if (!net) return ZG_ENOMEM;
@@ -1278,6 +1283,36 @@ zg_err_t zg_net_respond(zg_net_t *net, const zg_net_responder_t *r, zg_err_t sta
   cmd_t k = {.kind = CMD_RESPOND, .peer = r->peer, .channel = r->channel, .status = (uint16_t)status,
              .conn_gen = r->conn, .id = r->id};
   return submit(net, &k, data, len, true, true, r->conn);
+}
+
+zg_err_t zg_net_add_peer(zg_net_t *net, zg_net_peer_t *peer, const char *s) {
+  char host[256];
+  uint16_t port;
+  zg_ed25519_pk_t pk;
+  struct sockaddr_storage addr;
+  if (!peer) return ZG_EINVAL;
+  *peer = ZG_NET_PEER_NONE;
+  if (!net || !s) return ZG_EINVAL;
+  ZG_TRY(zg_net_peer_parse(&pk, host, sizeof host, &port, s));
+  if (memcmp(pk.bytes, net->pk.bytes, 32) == 0) return ZG_ECONFIG;
+  if (host[0] && resolve(&addr, host, port) != ZG_OK) return ZG_ECONFIG;
+  uv_mutex_lock(&net->mu);
+  if (net->stopping) {
+    uv_mutex_unlock(&net->mu);
+    return ZG_ECLOSED;
+  }
+  peer_t *p = peer_lookup(net, &pk);
+  bool existed = p != NULL;
+  if (!p) p = peer_append_locked(net, &pk);
+  uv_mutex_unlock(&net->mu);
+  if (!p) return ZG_EFULL;
+  *peer = p->idx;
+  if (!host[0]) return existed ? ZG_EEXIST : ZG_OK;
+  /* The net thread gives it the address (when it has none) and dials. */
+  cmd_t k = {.kind = CMD_ADDR, .peer = p->idx};
+  zg_err_t err = submit(net, &k, (const uint8_t *)&addr, sizeof addr, false, false, 0);
+  if (err != ZG_OK) return err;
+  return existed ? ZG_EEXIST : ZG_OK;
 }
 
 zg_err_t zg_net_drop_peer(zg_net_t *net, zg_net_peer_t peer) {

@@ -269,6 +269,30 @@ static void test_refused(void) {
   zg_net_stats(unknown.net, &st);
   CHECK_EQ(st.peers_up, 0);
   CHECK_EQ(zg_net_peer_count(a.net), 2);
+  /* once a adds unknown's key at runtime, unknown's redials get in */
+  zg_net_peer_t pu;
+  char *us = peer_str(&unknown, 0);
+  CHECK_OK(zg_net_add_peer(a.net, &pu, us));
+  CHECK_EQ(pu, 2);
+  CHECK_ERR(zg_net_add_peer(a.net, &pu, us), ZG_EEXIST);
+  CHECK_EQ(pu, 2);
+  free(us);
+  CHECK(WAIT_FOR(linked(&a, &unknown), WAIT_MS));
+  /* and a peer added with an address is dialled: b knows a by key only */
+  node_t *b_knows[] = {&a};
+  uint16_t z1[] = {0};
+  CHECK_OK(node_start(&b, NULL, b_knows, z1, 1));
+  zg_net_peer_t pbb;
+  char *bs = peer_str(&b, zg_net_listen_port(b.net));
+  CHECK_ERR(zg_net_add_peer(a.net, &pbb, bs), ZG_EEXIST); /* in a's list, now with an address */
+  CHECK_EQ(pbb, 1);
+  free(bs);
+  CHECK(WAIT_FOR(linked(&a, &b), WAIT_MS));
+  char *self = peer_str(&a, 1);
+  CHECK_ERR(zg_net_add_peer(a.net, &pbb, self), ZG_ECONFIG);
+  free(self);
+  zg_net_stats(a.net, &st);
+  CHECK_EQ(st.peers_up, 2);
   /* a node that accepts unknown keys takes `unknown` in */
   opts_t acc = {.accept_unknown = true};
   CHECK_OK(node_start(&open_node, &acc, NULL, NULL, 0));
