@@ -18,205 +18,30 @@
 #include "zg/ed25519.h"
 #include "zg/hash.h"
 #include "zg/staking.h"
+#include "contracts/sc_memhost.h"
+#include "contracts/staking_books.h"
 #include "zg/syscontract.h"
 #include "zg_test.h"
 
-/* ---- the in-memory host ---- */
-
-typedef struct {
-  uint8_t *k, *v;
-  size_t kl, vl;
-} kv_t;
-
-typedef struct {
-  zg_eth_addr_t a;
-  zg_u256_t bal;
-} acct_t;
-
-typedef struct {
-  uint8_t topics[4][32];
-  unsigned n_topics;
-  uint8_t data[512];
-  size_t data_len;
-} tlog_t;
-
-typedef struct {
-  kv_t *kv;
-  size_t n, cap;
-  acct_t acct[64];
-  size_t nacct;
-  tlog_t logs[64];
-  size_t nlogs;
-} world_t;
+/* ---- the in-memory host (contracts/sc_memhost.h) ---- */
 
 typedef struct {
   zg_sc_host_t h;
-  world_t w;
+  mh_world_t w;
   zg_sc_registry_t *reg;
 } env_t;
-
-static int kcmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
-  size_t m = al < bl ? al : bl;
-  int c = memcmp(a, b, m);
-  if (c) return c;
-  return al < bl ? -1 : al > bl ? 1 : 0;
-}
-
-/* Index of key, or of where it would go (*found false). */
-static size_t kfind(const world_t *w, const uint8_t *k, size_t kl, bool *found) {
-  size_t lo = 0, hi = w->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    int c = kcmp(w->kv[mid].k, w->kv[mid].kl, k, kl);
-    if (c == 0) {
-      *found = true;
-      return mid;
-    }
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  *found = false;
-  return lo;
-}
-
-static uint8_t *dup(const uint8_t *p, size_t n) {
-  uint8_t *d = malloc(n ? n : 1);
-  if (n) memcpy(d, p, n);
-  return d;
-}
-
-static zg_err_t h_sget(zg_sc_host_t *h, const uint8_t *k, size_t kl, zg_buf_t *out, bool *found) {
-  world_t *w = &((env_t *)h->ctx)->w;
-  size_t i = kfind(w, k, kl, found);
-  out->len = 0;
-  if (!*found) return ZG_OK;
-  return zg_buf_append(out, w->kv[i].v, w->kv[i].vl);
-}
-
-static zg_err_t h_sput(zg_sc_host_t *h, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl) {
-  if (h->read_only) return ZG_EPERM;
-  world_t *w = &((env_t *)h->ctx)->w;
-  bool found;
-  size_t i = kfind(w, k, kl, &found);
-  if (found) {
-    free(w->kv[i].v);
-    w->kv[i].v = dup(v, vl);
-    w->kv[i].vl = vl;
-    return ZG_OK;
-  }
-  if (w->n == w->cap) {
-    w->cap = w->cap ? 2 * w->cap : 64;
-    w->kv = realloc(w->kv, w->cap * sizeof *w->kv);
-  }
-  memmove(w->kv + i + 1, w->kv + i, (w->n - i) * sizeof *w->kv);
-  w->kv[i] = (kv_t){dup(k, kl), dup(v, vl), kl, vl};
-  w->n++;
-  return ZG_OK;
-}
-
-static zg_err_t h_sdel(zg_sc_host_t *h, const uint8_t *k, size_t kl) {
-  if (h->read_only) return ZG_EPERM;
-  world_t *w = &((env_t *)h->ctx)->w;
-  bool found;
-  size_t i = kfind(w, k, kl, &found);
-  if (!found) return ZG_OK;
-  free(w->kv[i].k);
-  free(w->kv[i].v);
-  memmove(w->kv + i, w->kv + i + 1, (w->n - i - 1) * sizeof *w->kv);
-  w->n--;
-  return ZG_OK;
-}
-
-static zg_err_t h_sscan(zg_sc_host_t *h, const uint8_t *prefix, size_t plen,
-                        bool (*fn)(void *arg, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl), void *arg) {
-  world_t *w = &((env_t *)h->ctx)->w;
-  bool found;
-  for (size_t i = kfind(w, prefix, plen, &found); i < w->n; i++) {
-    if (w->kv[i].kl < plen || memcmp(w->kv[i].k, prefix, plen) != 0) break;
-    if (!fn(arg, w->kv[i].k, w->kv[i].kl, w->kv[i].v, w->kv[i].vl)) break;
-  }
-  return ZG_OK;
-}
-
-static zg_u256_t *acct(world_t *w, const zg_eth_addr_t *a) {
-  for (size_t i = 0; i < w->nacct; i++)
-    if (memcmp(w->acct[i].a.bytes, a->bytes, 20) == 0) return &w->acct[i].bal;
-  if (w->nacct == 64) abort();
-  w->acct[w->nacct].a = *a;
-  w->acct[w->nacct].bal = zg_u256_from_u64(0);
-  return &w->acct[w->nacct++].bal;
-}
-
-static zg_err_t h_balance(zg_sc_host_t *h, const zg_eth_addr_t *who, zg_u256_t *out) {
-  *out = *acct(&((env_t *)h->ctx)->w, who);
-  return ZG_OK;
-}
-
-static zg_err_t h_transfer(zg_sc_host_t *h, const zg_eth_addr_t *to, const zg_u256_t *amount) {
-  if (h->read_only) return ZG_EPERM;
-  world_t *w = &((env_t *)h->ctx)->w;
-  zg_u256_t *from = acct(w, &h->self);
-  zg_u256_t nf;
-  if (!zg_u256_sub(&nf, from, amount)) return ZG_ERANGE;
-  *from = nf;
-  zg_u256_t *dst = acct(w, to);
-  if (!zg_u256_add(dst, dst, amount)) return ZG_EOVERFLOW;
-  return ZG_OK;
-}
-
-static zg_err_t h_emit(zg_sc_host_t *h, const zg_sc_log_t *log) {
-  if (h->read_only) return ZG_EPERM;
-  world_t *w = &((env_t *)h->ctx)->w;
-  if (log->data_len > sizeof w->logs[0].data) return ZG_EFULL;
-  if (w->nlogs == 64) { /* keep the newest: drop the oldest */
-    memmove(w->logs, w->logs + 1, 63 * sizeof w->logs[0]);
-    w->nlogs--;
-  }
-  tlog_t *l = &w->logs[w->nlogs++];
-  memcpy(l->topics, log->topics, sizeof l->topics);
-  l->n_topics = log->n_topics;
-  memcpy(l->data, log->data, log->data_len);
-  l->data_len = log->data_len;
-  return ZG_OK;
-}
-
-static void world_copy(world_t *dst, const world_t *src) {
-  *dst = *src;
-  dst->kv = malloc((src->cap ? src->cap : 1) * sizeof *dst->kv);
-  for (size_t i = 0; i < src->n; i++)
-    dst->kv[i] = (kv_t){dup(src->kv[i].k, src->kv[i].kl), dup(src->kv[i].v, src->kv[i].vl), src->kv[i].kl,
-                        src->kv[i].vl};
-}
-
-static void world_free(world_t *w) {
-  for (size_t i = 0; i < w->n; i++) {
-    free(w->kv[i].k);
-    free(w->kv[i].v);
-  }
-  free(w->kv);
-  memset(w, 0, sizeof *w);
-}
 
 static const zg_eth_addr_t staking_addr = {ZG_STAKING_ADDRESS_BYTES};
 static const zg_eth_addr_t zero_addr = {{0}};
 
 static void env_init(env_t *e) {
   memset(e, 0, sizeof *e);
-  e->h.ctx = e;
-  e->h.self = staking_addr;
-  e->h.chain_id = 16888;
-  e->h.sget = h_sget;
-  e->h.sput = h_sput;
-  e->h.sdel = h_sdel;
-  e->h.sscan = h_sscan;
-  e->h.balance = h_balance;
-  e->h.transfer = h_transfer;
-  e->h.emit = h_emit;
+  mh_host_init(&e->h, &e->w, &staking_addr, 16888);
   if (zg_sc_registry_new(&e->reg) != ZG_OK || zg_contracts_register_all(e->reg) != ZG_OK) abort();
 }
 
 static void env_free(env_t *e) {
-  world_free(&e->w);
+  mh_world_free(&e->w);
   zg_sc_registry_free(e->reg);
 }
 
@@ -245,7 +70,7 @@ static zg_abi_value_t abi_u256_test(zg_u256_t v) {
 }
 
 static void fund(env_t *e, const zg_eth_addr_t *a, const zg_u256_t *v) {
-  zg_u256_t *b = acct(&e->w, a);
+  zg_u256_t *b = mh_acct(&e->w, a);
   (void)zg_u256_add(b, b, v);
 }
 
@@ -264,25 +89,25 @@ static zg_sc_status_t callv(env_t *e, call_t *c, const zg_eth_addr_t *caller, co
                             const char *sig, const char *ret_type, const zg_abi_value_t *args, size_t n) {
   zg_abi_func_t f;
   zg_buf_t cd;
-  world_t saved;
+  mh_world_t saved;
   memset(c, 0, sizeof *c);
   zg_abi_arena_init(&c->a);
   zg_buf_init(&cd);
   if (zg_abi_func_parse(&f, &c->a, sig) != ZG_OK || zg_abi_call_encode(&cd, &f, args, n) != ZG_OK) abort();
-  world_copy(&saved, &e->w);
+  mh_world_copy(&saved, &e->w);
   e->h.caller = *caller;
   e->h.value = value ? *value : u(0);
   e->h.read_only = ro;
-  zg_u256_t *from = acct(&e->w, caller), *to = acct(&e->w, &staking_addr);
+  zg_u256_t *from = mh_acct(&e->w, caller), *to = mh_acct(&e->w, &staking_addr);
   if (!zg_u256_sub(from, from, &e->h.value)) abort();
   (void)zg_u256_add(to, to, &e->h.value);
   zg_err_t err = zg_sc_call(e->reg, &e->h, cd.ptr, cd.len, &c->r);
   if (err != ZG_OK && c->r.status != ZG_SC_FAIL) ZGT_FAIL("zg_sc_call -> %s", zg_errname(err));
   if (c->r.status != ZG_SC_OK) {
-    world_free(&e->w);
+    mh_world_free(&e->w);
     e->w = saved;
   } else {
-    world_free(&saved);
+    mh_world_free(&saved);
     if (ret_type) {
       const zg_abi_type_t *t;
       zg_abi_value_t v;
@@ -465,7 +290,7 @@ static zg_sc_status_t do_register(env_t *e, const vkeys_t *k, const zg_u256_t *s
       callv(e, &c, &k->op, stake, false, "registerValidator(bytes32,bytes,bytes,uint16)", NULL, a, 4);
   if (reason) snprintf(reason, 256, "%s", c.r.reason);
   if (s != ZG_SC_OK) {
-    zg_u256_t *b = acct(&e->w, &k->op); /* take the funding back */
+    zg_u256_t *b = mh_acct(&e->w, &k->op); /* take the funding back */
     (void)zg_u256_sub(b, b, stake);
   }
   call_done(&c);
@@ -503,60 +328,22 @@ static void end_epoch(env_t *e, uint32_t maxv) {
   CHECK_OK(zg_staking_end_epoch(&e->h, cur + 1, maxv));
 }
 
-/* Invariants of the books, from the raw storage: totals are sums of
- * delegations, "t" their sum, A[d] the sum of d's entries, and the balance
- * covers bonded + unbonding + withdrawable. */
+/* The invariants of the books (contracts/staking_books.h). */
 static void check_books(env_t *e) {
-  world_t *w = &e->w;
-  zg_u256_t bonded = u(0), unb = u(0), wd = u(0), t = u(0), asum = u(0);
-  for (size_t i = 0; i < w->n; i++) {
-    const kv_t *x = &w->kv[i];
-    zg_u256_t v;
-    if (x->k[0] == 'D' && x->vl == 32) {
-      zg_u256_from_be32(&v, x->v);
-      (void)zg_u256_add(&bonded, &bonded, &v);
-    } else if (x->k[0] == 'U' && x->vl == 40) {
-      zg_u256_from_be32(&v, x->v + 8);
-      (void)zg_u256_add(&unb, &unb, &v);
-    } else if (x->k[0] == 'W' && x->vl == 32) {
-      zg_u256_from_be32(&v, x->v);
-      (void)zg_u256_add(&wd, &wd, &v);
-    } else if (x->k[0] == 'A' && x->vl == 32) {
-      zg_u256_from_be32(&v, x->v);
-      (void)zg_u256_add(&asum, &asum, &v);
-    } else if (x->k[0] == 't' && x->kl == 1) {
-      zg_u256_from_be32(&t, x->v);
-    } else if (x->k[0] == 'V' && x->kl == 21) {
-      /* the record's total (offset 91) equals the sum of its delegations */
-      zg_u256_t tot, s = u(0);
-      zg_u256_from_be32(&tot, x->v + 91);
-      for (size_t j = 0; j < w->n; j++)
-        if (w->kv[j].k[0] == 'D' && w->kv[j].kl == 41 && memcmp(w->kv[j].k + 1, x->k + 1, 20) == 0) {
-          zg_u256_t d;
-          zg_u256_from_be32(&d, w->kv[j].v);
-          (void)zg_u256_add(&s, &s, &d);
-        }
-      CHECK_U256(tot, s);
-    }
-  }
-  CHECK_U256(t, bonded);
-  CHECK_U256(asum, unb);
-  zg_u256_t need = bonded, bal = *acct(w, &staking_addr);
-  (void)zg_u256_add(&need, &need, &unb);
-  (void)zg_u256_add(&need, &need, &wd);
-  CHECK(zg_u256_cmp(&bal, &need) >= 0);
+  const char *why = staking_books_check(&e->w);
+  if (why) ZGT_FAIL("books: %s", why);
 }
 
-static const tlog_t *last_log(env_t *e) { return e->w.nlogs ? &e->w.logs[e->w.nlogs - 1] : NULL; }
+static const mh_log_t *last_log(env_t *e) { return e->w.nlogs ? &e->w.logs[e->w.nlogs - 1] : NULL; }
 
-static void check_topic0(const tlog_t *l, const char *sig) {
+static void check_topic0(const mh_log_t *l, const char *sig) {
   uint8_t t[32];
   zg_abi_event_topic(t, sig, strlen(sig));
   CHECK(l != NULL);
   if (l) CHECK_MEM(l->topics[0], t, 32);
 }
 
-static void check_addr_topic(const tlog_t *l, unsigned i, const zg_eth_addr_t *a) {
+static void check_addr_topic(const mh_log_t *l, unsigned i, const zg_eth_addr_t *a) {
   uint8_t t[32] = {0};
   memcpy(t + 12, a->bytes, 20);
   CHECK(l && l->n_topics > i);
@@ -788,7 +575,7 @@ static void test_register(void) {
   size_t logs0 = e.w.nlogs;
   CHECK_EQ(do_register(&e, &k[1], &stake, 700, why), ZG_SC_OK);
   CHECK_EQ(e.w.nlogs, logs0 + 1);
-  const tlog_t *l = last_log(&e);
+  const mh_log_t *l = last_log(&e);
   check_topic0(l, "ValidatorRegistered(address,bytes32,uint256,uint16)");
   check_addr_topic(l, 1, &k[1].op);
   if (l) CHECK_MEM(l->topics[2], k[1].npk.bytes, 32);
@@ -877,7 +664,7 @@ static void test_delegate(void) {
   zg_eth_addr_t d1 = addr_n(900), d2 = addr_n(901);
   zg_u256_t ten = zg_(10), one = zg_(1);
   delegate(&e, &d1, &k[0].op, &ten);
-  const tlog_t *l = last_log(&e);
+  const mh_log_t *l = last_log(&e);
   check_topic0(l, "Delegated(address,address,uint256)");
   check_addr_topic(l, 1, &d1);
   check_addr_topic(l, 2, &k[0].op);
@@ -913,7 +700,7 @@ static void test_delegate(void) {
     call_done(&c);
   }
   /* The caller's value came back with each revert. */
-  CHECK_U256(*acct(&e.w, &d1), ten);
+  CHECK_U256(*mh_acct(&e.w, &d1), ten);
   check_books(&e);
   env_free(&e);
 }
@@ -937,7 +724,7 @@ static void test_unbonding(void) {
 
   /* Epoch 0: undelegate 3; matures at epoch 2 (unbonding 2). */
   CALL_OK(&e, &d, NULL, "undelegate(address,uint256)", zg_abi_address(k[0].op.bytes), abi_u256_test(three));
-  const tlog_t *l = last_log(&e);
+  const mh_log_t *l = last_log(&e);
   check_topic0(l, "Undelegated(address,address,uint256,uint64)");
   check_addr_topic(l, 1, &d);
   check_addr_topic(l, 2, &k[0].op);
@@ -955,7 +742,7 @@ static void test_unbonding(void) {
   view_pending(&e, &d, &p, &w);
   CHECK_U256(p, zg_(1));
   CHECK_U256(w, three);
-  zg_u256_t before = *acct(&e.w, &d);
+  zg_u256_t before = *mh_acct(&e.w, &d);
   {
     call_t c;
     CHECK_EQ(callv(&e, &c, &d, NULL, false, "withdraw()", "(uint256)", NOARGS, 0), ZG_SC_OK);
@@ -963,7 +750,7 @@ static void test_unbonding(void) {
     call_done(&c);
   }
   check_topic0(last_log(&e), "Withdrawn(address,uint256)");
-  zg_u256_t after = *acct(&e.w, &d), diff;
+  zg_u256_t after = *mh_acct(&e.w, &d), diff;
   (void)zg_u256_sub(&diff, &after, &before);
   CHECK_U256(diff, three);
   CALL_REVERT0(&e, &d, NULL, "nothing matured yet", "withdraw()");
@@ -1006,7 +793,7 @@ static void test_commission(void) {
   CALL_REVERT(&e, &k[0].op, NULL, "step", "setCommission(uint16)", zg_abi_u64(1501));
   CALL_REVERT(&e, &k[0].op, NULL, "above 10000", "setCommission(uint16)", zg_abi_u64(10001));
   CALL_OK(&e, &k[0].op, NULL, "setCommission(uint16)", zg_abi_u64(1500));
-  const tlog_t *l = last_log(&e);
+  const mh_log_t *l = last_log(&e);
   check_topic0(l, "CommissionChanged(address,uint16,uint16)");
   check_addr_topic(l, 1, &k[0].op);
   CHECK_EQ(view_validator(&e, &k[0].op).commission, 1500);
@@ -1183,9 +970,9 @@ static void test_equivocation(void) {
 
   /* Good evidence: 5% of self-bond (100), delegation (6) and the
    * unbonding entry (4) = 5.5 ZG; the reporter gets 10%, the rest burnt. */
-  zg_u256_t burnt0 = *acct(&e.w, &zero_addr), bal0 = *acct(&e.w, &staking_addr);
+  zg_u256_t burnt0 = *mh_acct(&e.w, &zero_addr), bal0 = *mh_acct(&e.w, &staking_addr);
   CALL_OK(&e, &reporter, NULL, EVIDENCE_SIG, zg_abi_bytes(va, 121), zg_abi_bytes(vb, 121));
-  const tlog_t *l = last_log(&e);
+  const mh_log_t *l = last_log(&e);
   check_topic0(l, "Slashed(address,address,uint256,uint256,uint64)");
   check_addr_topic(l, 1, &k[0].op);
   check_addr_topic(l, 2, &reporter);
@@ -1193,12 +980,12 @@ static void test_equivocation(void) {
   zg_u256_divmod_u64(&cut, NULL, &cut, 2); /* 5.5 ZG */
   zg_u256_divmod_u64(&reward, NULL, &cut, 10);
   (void)zg_u256_sub(&burnt, &cut, &reward);
-  CHECK_U256(*acct(&e.w, &reporter), reward);
+  CHECK_U256(*mh_acct(&e.w, &reporter), reward);
   zg_u256_t dz;
-  (void)zg_u256_sub(&dz, acct(&e.w, &zero_addr), &burnt0);
+  (void)zg_u256_sub(&dz, mh_acct(&e.w, &zero_addr), &burnt0);
   CHECK_U256(dz, burnt);
   zg_u256_t dbal;
-  (void)zg_u256_sub(&dbal, &bal0, acct(&e.w, &staking_addr));
+  (void)zg_u256_sub(&dbal, &bal0, mh_acct(&e.w, &staking_addr));
   CHECK_U256(dbal, cut);
   vview_t v = view_validator(&e, &k[0].op);
   CHECK(v.jailed);
@@ -1334,6 +1121,25 @@ static void test_random(void) {
   env_free(&e);
 }
 
+/* The books checker is not vacuous: it catches each broken invariant. */
+static void test_books_checker(void) {
+  vkeys_t k[1];
+  vkeys(&k[0], 130);
+  env_t e;
+  env_genesis(&e, k, (uint64_t[]){10}, 1);
+  CHECK(staking_books_check(&e.w) == NULL);
+  uint8_t w[32] = {0};
+  w[31] = 1;
+  CHECK_OK(e.h.sput(&e.h, (const uint8_t *)"t", 1, w, 32)); /* bonded total off by everything */
+  CHECK(staking_books_check(&e.w) != NULL);
+  env_free(&e);
+  env_genesis(&e, k, (uint64_t[]){10}, 1);
+  zg_u256_t one = u(1);
+  (void)zg_u256_sub(mh_acct(&e.w, &staking_addr), mh_acct(&e.w, &staking_addr), &one); /* 1 wei short */
+  CHECK(staking_books_check(&e.w) != NULL);
+  env_free(&e);
+}
+
 /* Malformed calldata never aborts: every truncation of real calls, and
  * random bytes after each selector, end in a revert. */
 static void test_malformed(void) {
@@ -1374,6 +1180,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_set_ordering);
   ZGT_RUN(test_equivocation);
   ZGT_RUN(test_random);
+  ZGT_RUN(test_books_checker);
   ZGT_RUN(test_malformed);
   return zgt_done();
 }
