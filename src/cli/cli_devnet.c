@@ -680,14 +680,17 @@ static bool wait_nodes(json_t *state, const bool *want, uint64_t min_height, dou
       json_t *node = json_array_get(nodes, i);
       pid_t pid = read_pid(node_str(node, "pid_file"));
       int st;
-      if (pid > 0 && waitpid(pid, &st, WNOHANG) == pid) {
+      pid_t w = pid > 0 ? waitpid(pid, &st, WNOHANG) : -1;
+      if (w == pid) {
         fprintf(stderr, "zg devnet: node %s (pid %d) exited with %s %d before committing a block; see %s\n",
                 node_str(node, "name"), (int)pid, WIFEXITED(st) ? "status" : "signal",
                 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), node_str(node, "log"));
         tail_log(node_str(node, "log"), 15);
         return false;
       }
-      if (!pid_is_node(pid, node_str(node, "config"))) {
+      /* Our own child (w == 0) runs, whether or not it has reached exec
+       * yet (until then its cmdline is ours); others are checked by pid. */
+      if (w != 0 && !pid_is_node(pid, node_str(node, "config"))) {
         fprintf(stderr, "zg devnet: node %s is not running; see %s\n", node_str(node, "name"), node_str(node, "log"));
         tail_log(node_str(node, "log"), 15);
         return false;
@@ -915,6 +918,8 @@ static int devnet_up(int argc, char **argv) {
   if (!state) return 1;
   int rc = 1;
   json_t *view = NULL;
+  pid_t spawned[MAX_VALIDATORS];
+  size_t nspawned = 0;
   if (!self_check(state)) goto out;
   if (!o.no_start) {
     size_t i;
@@ -922,7 +927,8 @@ static int devnet_up(int argc, char **argv) {
     bool want[MAX_VALIDATORS];
     json_array_foreach(json_object_get(state, "nodes"), i, node) {
       want[i] = true;
-      if (spawn_node(node) < 0) goto fail;
+      if ((spawned[nspawned] = spawn_node(node)) < 0) goto fail;
+      nspawned++;
     }
     if (!o.json) fprintf(stderr, "zg devnet: started %u validators; waiting for the first block...\n", o.n);
     if (!wait_nodes(state, want, 1, o.timeout)) goto fail;
@@ -937,8 +943,27 @@ static int devnet_up(int argc, char **argv) {
   rc = 0;
   goto out;
 fail:
+  /* Our children, by pid: one may not have reached exec yet, so the
+   * cmdline check of stop_all would not know it. */
   fprintf(stderr, "zg devnet: stopping the nodes that started\n");
-  (void)stop_all(state, 5);
+  for (size_t k = 0; k < nspawned; k++) kill(spawned[k], SIGTERM);
+  for (size_t k = 0; k < nspawned; k++) {
+    double t0 = now_s();
+    int st;
+    while (waitpid(spawned[k], &st, WNOHANG) == 0) {
+      if (now_s() - t0 > 5) {
+        kill(spawned[k], SIGKILL);
+        (void)waitpid(spawned[k], &st, 0);
+        break;
+      }
+      sleep_ms(50);
+    }
+  }
+  {
+    size_t i;
+    json_t *node;
+    json_array_foreach(json_object_get(state, "nodes"), i, node) unlink(node_str(node, "pid_file"));
+  }
 out:
   json_decref(view);
   json_decref(state);
