@@ -35,6 +35,7 @@
 #define MAX_PENDING_INBOUND 64
 #define READ_CHUNK 65536
 #define SHRINK_ABOVE (1u << 20)
+#define BATCH_MAX (256u << 10) /* records sealed in one callback are written together up to this */
 
 typedef struct net_conn conn_t;
 typedef struct net_peer peer_t;
@@ -69,10 +70,14 @@ struct net_conn {
   zg__net_session_t s;
   zg_buf_t in;
   size_t in_off, want;
+  struct wreq *batch; /* records sealed while the net is corked, not yet written */
+  size_t batch_cap;
+  conn_t *flush_next;
+  bool in_flush;
   uint64_t gen, started_ms, last_rx_ms, ping_ms;
 };
 
-typedef struct {
+typedef struct wreq {
   uv_write_t req;
   peer_t *peer;     /* whose queued count holds `accounted` (may be NULL) */
   size_t accounted;
@@ -155,6 +160,8 @@ struct zg_net {
   zg_net_timer_t *timers;
   seen_t seen;
   bool shutting_down;
+  int cork;        /* > 0: conn_send gathers records per link (see net_uncork) */
+  conn_t *flush;   /* links with a batch to write */
   /* counters */
   _Atomic uint64_t bytes_in, bytes_out, msgs_in, msgs_out, handshakes, gossip_dup, sends_dropped, req_timeouts;
   _Atomic uint64_t drops[ZG_NET_DROP_COUNT];
@@ -280,6 +287,7 @@ static void on_write(uv_write_t *req, int status) {
 /* Queues bytes already laid out in w->data (w->len bytes). Takes w. */
 static void conn_write(conn_t *c, wreq_t *w) {
   uv_buf_t b = uv_buf_init((char *)w->data, (unsigned)w->len);
+  w->peer = c->peer; /* set by now whenever w->accounted is non-zero */
   if (c->closing) {
     unaccount(c->net, w->peer, w->accounted);
     free(w);
@@ -295,29 +303,99 @@ static void conn_write(conn_t *c, wreq_t *w) {
   ST_ADD(c->net, bytes_out, w->len);
 }
 
-/* Seals one envelope (header of m, then body) as a record and writes it;
- * `accounted` bytes of the peer's queue are released when it completes. */
-static void conn_send(conn_t *c, const zg__net_msg_t *m, const uint8_t *body, size_t len, size_t accounted) {
-  size_t hl = zg__net_msg_hdr_len(m->type);
-  wreq_t *w = malloc(sizeof *w + ZG__NET_REC_OVERHEAD + hl + len);
-  if (!w) {
-    unaccount(c->net, c->peer, accounted);
-    conn_drop(c, ZG_NET_DROP_LOCAL, "out of memory");
+/* Writes the link's pending batch, if any. */
+static void conn_flush(conn_t *c) {
+  wreq_t *w = c->batch;
+  c->batch = NULL;
+  c->batch_cap = 0;
+  if (w) conn_write(c, w);
+}
+
+/* Corking: while the net thread is inside one of its callbacks (a read, the
+ * command queue, the tick), records for a link are sealed into one buffer
+ * and written with one uv_write when the outermost callback ends; many
+ * small messages then cost one system call. Records keep their order. */
+static void net_cork(zg_net_t *net) { net->cork++; }
+
+static void net_uncork(zg_net_t *net) {
+  if (net->cork > 1) {
+    net->cork--;
     return;
   }
-  w->peer = accounted ? c->peer : NULL;
-  w->accounted = accounted;
-  w->len = ZG__NET_REC_OVERHEAD + hl + len;
-  zg__net_msg_encode_hdr(w->data + ZG__NET_LEN_HDR, m);
-  if (len) memcpy(w->data + ZG__NET_LEN_HDR + hl, body, len);
-  if (zg__net_record_seal(&c->s.tx, w->data, hl + len) != ZG_OK) {
-    unaccount(c->net, w->peer, accounted);
-    free(w);
+  /* Still corked while flushing: a callback run by a failing write (peer
+   * down) that sends joins a batch, flushed by this same loop. */
+  while (net->flush) {
+    conn_t *c = net->flush;
+    net->flush = c->flush_next;
+    c->flush_next = NULL;
+    c->in_flush = false;
+    conn_flush(c);
+  }
+  net->cork = 0;
+}
+
+/* Room for rl more bytes in c's batch. False when out of memory. */
+static bool batch_reserve(conn_t *c, size_t rl) {
+  zg_net_t *net = c->net;
+  if (c->batch && c->batch->len + rl > BATCH_MAX) conn_flush(c);
+  if (c->batch && c->batch->len + rl <= c->batch_cap) return true;
+  size_t have = c->batch ? c->batch->len : 0, cap = c->batch_cap ? 2 * c->batch_cap : 4096;
+  while (cap < have + rl) cap *= 2;
+  wreq_t *w = realloc(c->batch, sizeof *w + cap);
+  if (!w) return false;
+  if (!c->batch) {
+    w->len = 0;
+    w->accounted = 0;
+    w->peer = NULL;
+    if (!c->in_flush) {
+      c->in_flush = true;
+      c->flush_next = net->flush;
+      net->flush = c;
+    }
+  }
+  c->batch = w;
+  c->batch_cap = cap;
+  return true;
+}
+
+/* Seals one envelope (header of m, then body) as a record and writes it (or
+ * adds it to the link's batch when corked); `accounted` bytes of the peer's
+ * queue are released when the write completes. */
+static void conn_send(conn_t *c, const zg__net_msg_t *m, const uint8_t *body, size_t len, size_t accounted) {
+  zg_net_t *net = c->net;
+  size_t hl = zg__net_msg_hdr_len(m->type), rl = ZG__NET_REC_OVERHEAD + hl + len;
+  wreq_t *w;
+  uint8_t *rec;
+  bool batched = net->cork > 0 && rl <= BATCH_MAX / 4 && !c->closing;
+  if (batched) {
+    if (!batch_reserve(c, rl)) goto oom;
+    w = c->batch;
+    rec = w->data + w->len;
+  } else {
+    conn_flush(c); /* what was sealed before goes first */
+    w = malloc(sizeof *w + rl);
+    if (!w) goto oom;
+    w->len = 0;
+    w->accounted = 0;
+    rec = w->data;
+  }
+  zg__net_msg_encode_hdr(rec + ZG__NET_LEN_HDR, m);
+  if (len) memcpy(rec + ZG__NET_LEN_HDR + hl, body, len);
+  if (zg__net_record_seal(&c->s.tx, rec, hl + len) != ZG_OK) {
+    /* cannot happen below the length limit; the record is not counted */
+    unaccount(net, c->peer, accounted);
+    if (!batched) free(w);
     conn_drop(c, ZG_NET_DROP_LOCAL, "seal failed");
     return;
   }
-  if (m->type != ZG__NET_T_AUTH && m->type != ZG__NET_T_PING && m->type != ZG__NET_T_PONG) ST_ADD(c->net, msgs_out, 1);
-  conn_write(c, w);
+  w->len += rl;
+  w->accounted += accounted;
+  if (m->type != ZG__NET_T_AUTH && m->type != ZG__NET_T_PING && m->type != ZG__NET_T_PONG) ST_ADD(net, msgs_out, 1);
+  if (!batched) conn_write(c, w);
+  return;
+oom:
+  unaccount(net, c->peer, accounted);
+  conn_drop(c, ZG_NET_DROP_LOCAL, "out of memory");
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -380,6 +458,10 @@ static void on_conn_closed(uv_handle_t *h) {
   zg_net_t *net = c->net;
   if (c->prev) c->prev->next = c->next; else net->conns = c->next;
   if (c->next) c->next->prev = c->prev;
+  if (c->batch) { /* flushed before the loop turns; kept for safety */
+    unaccount(net, c->peer, c->batch->accounted);
+    free(c->batch);
+  }
   zg_buf_clear(&c->in);
   zg__net_session_clear(&c->s);
   zg_memwipe(&c->eph_sk, sizeof c->eph_sk);
@@ -710,7 +792,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   if (nread == 0) return;
   c->in.len += (size_t)nread;
   ST_ADD(c->net, bytes_in, nread);
+  net_cork(c->net);
   conn_process(c);
+  net_uncork(c->net);
 }
 
 /* TCP is up: send our hello, start reading. */
@@ -793,6 +877,7 @@ static void on_connection(uv_stream_t *server, int status) {
 static void on_tick(uv_timer_t *t) {
   zg_net_t *net = t->data;
   uint64_t now = uv_now(&net->loop);
+  net_cork(net);
   for (conn_t *c = net->conns; c; c = c->next) {
     if (c->closing) continue;
     if (c->state != ST_OPEN) {
@@ -810,6 +895,7 @@ static void on_tick(uv_timer_t *t) {
     }
   }
   reqs_expire(net, now);
+  net_uncork(net);
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -878,12 +964,14 @@ static void drain_queue(zg_net_t *net) {
     net->q_head = net->q_tail = NULL;
     uv_mutex_unlock(&net->mu);
     if (!k) return;
+    net_cork(net);
     while (k) {
       cmd_t *next = k->next;
       exec_cmd(net, k, k->data);
       free(k);
       k = next;
     }
+    net_uncork(net);
   }
 }
 
@@ -950,7 +1038,9 @@ static zg_err_t submit(zg_net_t *net, cmd_t *proto, const uint8_t *data, size_t 
   uv_mutex_unlock(&net->mu);
   if (tl_net == net) {
     proto->len = len;
+    net_cork(net);
     exec_cmd(net, proto, data);
+    net_uncork(net);
     return ZG_OK;
   }
   cmd_t *k = malloc(sizeof *k + len);
