@@ -203,6 +203,14 @@ typedef struct {
 /* Fills *st for lane (< the genesis lanes). ZG_EINVAL for a bad lane. */
 ZG_WARN_UNUSED zg_err_t zg_validator_lane_status(zg_validator_t *v, zg_lane_status_t *st, uint32_t lane);
 
+/* The state digest and receipts root of lane after executing height (0:
+ * genesis). ZG_ENOTFOUND when not executed yet; receipts_root may be NULL. */
+ZG_WARN_UNUSED zg_err_t zg_validator_state_digest(zg_validator_t *v, uint8_t digest[32], uint8_t receipts_root[32],
+                                                  uint32_t lane, uint64_t height);
+/* An account at the latest executed state of its owner lane. */
+ZG_WARN_UNUSED zg_err_t zg_validator_account(zg_validator_t *v, zg_u256_t *balance, uint64_t *nonce,
+                                             const zg_eth_addr_t *addr);
+
 /* Submits one raw signed Ethereum transaction (what eth_sendRawTransaction
  * does): decode, sender recovery, owner-lane check, mempool. *hash is the
  * transaction hash. Refusals: ZG_ELANE (sender not on the lane of the

@@ -1,7 +1,8 @@
 /*
  * cli_node.c — `zg node --config FILE`: runs a node with the roles its
- * configuration enables. Today: the storage role (log store, zgs_ JSON-RPC,
- * dev-mode submissions).
+ * configuration enables: the storage role (log store, zgs_ JSON-RPC,
+ * dev-mode submissions) when a "storage" section is present, the validator
+ * role (zg/validator.h, docs/chain.md) when a "validator" section is.
  *
  * Configuration (JSON, see zg/config.h; every key may be overridden by
  * ZG_<PATH> environment variables, e.g. ZG_RPC_ADDR):
@@ -14,6 +15,11 @@
  * prints one line "rpc listening on http://HOST:PORT" on stdout (scripts wait
  * for it). SIGINT or SIGTERM stop it gracefully: requests in progress
  * finish, the store is closed.
+ *
+ * With a "validator" section, rpc.addr serves the Ethereum JSON-RPC of the
+ * validator role (docs/chain.md has its keys), the node also prints
+ * "p2p listening on HOST:PORT", and a storage role in the same process
+ * serves on storage.rpc (default 127.0.0.1:5678) instead.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -24,12 +30,51 @@
 #include "zg/config.h"
 #include "zg/log.h"
 #include "zg/storage_node.h"
+#include "zg/validator.h"
 #include "zg/zgs_rpc.h"
 
 static const char *const known_keys[] = {
     "storage.dataDir", "storage.shard.shardId", "storage.shard.numShard", "storage.noSync", "rpc.addr",
-    "rpc.maxBodySize", "rpc.threads",           "rpc.maxConnections",     "devMode",
+    "rpc.maxBodySize", "rpc.threads",           "rpc.maxConnections",     "devMode",          "storage.rpc",
 };
+
+/* The storage keys and, when the validator section is present, the
+ * validator role's keys, for the strict check. */
+static zg_err_t check_known(zg_config_t *cfg, bool validator) {
+  const char *keys[64];
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++) keys[n++] = known_keys[i];
+  for (size_t i = 0; validator && zg_validator_config_keys[i] && n < 64; i++) keys[n++] = zg_validator_config_keys[i];
+  return zg_config_check_known(cfg, keys, n);
+}
+
+/* Starts the validator role and prints its endpoints. */
+static zg_validator_t *start_validator(zg_config_t *cfg, const char *path) {
+  char msg[512];
+  zg_validator_cfg_t vc;
+  zg_validator_t *v = NULL;
+  const char *level = NULL;
+  zg_log_level_t lvl;
+  if (zg_config_get_str(cfg, &level, "log.level", NULL) == ZG_OK && level &&
+      zg_log_level_parse(&lvl, level) == ZG_OK)
+    zg_log_set_level(lvl);
+  if (zg_validator_cfg_read(&vc, msg, sizeof msg, cfg) != ZG_OK) {
+    fprintf(stderr, "zg node: %s\n", msg);
+    return NULL;
+  }
+  if (zg_validator_start(&v, msg, sizeof msg, &vc) != ZG_OK) {
+    fprintf(stderr, "zg node: %s: validator: %s\n", path, msg);
+    return NULL;
+  }
+  char host[64], phost[64];
+  uint16_t port, pport;
+  if (zg_http_parse_addr(host, sizeof host, &port, vc.rpc_addr) != ZG_OK) snprintf(host, sizeof host, "127.0.0.1");
+  if (zg_http_parse_addr(phost, sizeof phost, &pport, vc.listen) != ZG_OK) snprintf(phost, sizeof phost, "127.0.0.1");
+  printf("rpc listening on http://%s:%u\n", host, zg_validator_rpc_port(v));
+  printf("p2p listening on %s:%u\n", phost, zg_validator_p2p_port(v));
+  fflush(stdout);
+  return v;
+}
 
 int zg__cli_node(int argc, char **argv) {
   const char *path = NULL;
@@ -48,18 +93,22 @@ int zg__cli_node(int argc, char **argv) {
     return 1;
   }
   int rc = 1;
+  bool has_validator = zg_config_has(cfg, "validator");
+  bool has_storage = zg_config_has(cfg, "storage") || !has_validator;
+  zg_validator_t *val = NULL;
   zg_storage_t *st = NULL;
   zg_log_source_t *src = NULL;
   zg_zgs_node_t *node = NULL;
   const char *dir, *addr;
   uint64_t shard_id, num_shard, max_body, threads, max_conns;
   bool no_sync, dev;
-  zg_err_t e = zg_config_check_known(cfg, known_keys, sizeof known_keys / sizeof known_keys[0]);
+  zg_err_t e = check_known(cfg, has_validator);
   if (e == ZG_OK) e = zg_config_get_str(cfg, &dir, "storage.dataDir", NULL);
   if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &shard_id, "storage.shard.shardId", 0, 0, 1u << 20);
   if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &num_shard, "storage.shard.numShard", 1, 1, 1u << 20);
   if (e == ZG_OK) e = zg_config_get_bool(cfg, &no_sync, "storage.noSync", false);
-  if (e == ZG_OK) e = zg_config_get_str(cfg, &addr, "rpc.addr", "127.0.0.1:5678");
+  if (e == ZG_OK && has_validator) e = zg_config_get_str(cfg, &addr, "storage.rpc", "127.0.0.1:5678");
+  if (e == ZG_OK && !has_validator) e = zg_config_get_str(cfg, &addr, "rpc.addr", "127.0.0.1:5678");
   if (e == ZG_OK) e = zg_config_get_size(cfg, &max_body, "rpc.maxBodySize", 32u << 20);
   if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &threads, "rpc.threads", 4, 1, 64);
   if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &max_conns, "rpc.maxConnections", 256, 1, 65536);
@@ -68,6 +117,14 @@ int zg__cli_node(int argc, char **argv) {
     fprintf(stderr, "zg node: %s\n", zg_config_error(cfg));
     goto out;
   }
+  /* Block the stop signals before any thread starts, then wait for them here. */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  if (has_validator && !(val = start_validator(cfg, path))) goto out;
+  if (!has_storage) goto wait;
   if (!dir) {
     fprintf(stderr, "zg node: %s: storage.dataDir is required\n", path);
     goto out;
@@ -84,12 +141,6 @@ int zg__cli_node(int argc, char **argv) {
     goto out;
   }
   if (dev && zg_dev_source_create(&src, st) != ZG_OK) goto out;
-  /* Block the stop signals before any thread starts, then wait for them here. */
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, NULL);
   zg_http_opts_t ho = {host, port, (size_t)max_body, (unsigned)threads, (unsigned)max_conns, 60};
   if (zg_zgs_node_start(&node, st, src, &ho, msg, sizeof msg) != ZG_OK) {
     fprintf(stderr, "zg node: %s\n", msg);
@@ -97,13 +148,15 @@ int zg__cli_node(int argc, char **argv) {
   }
   zg_logi("node", "storage role: data %s, shard %u/%u%s", dir, (unsigned)shard_id, (unsigned)num_shard,
           dev ? ", dev-mode submissions" : "");
-  printf("rpc listening on http://%s:%u\n", host, zg_zgs_node_port(node));
+  printf("%srpc listening on http://%s:%u\n", has_validator ? "storage " : "", host, zg_zgs_node_port(node));
   fflush(stdout);
+wait:;
   int sig = 0;
   sigwait(&set, &sig);
   zg_logi("node", "signal %d: stopping", sig);
   rc = 0;
 out:
+  zg_validator_stop(val);
   zg_zgs_node_stop(node);
   if (src) src->ops->destroy(src);
   zg_storage_close(st);

@@ -1168,3 +1168,19 @@ zg_err_t zg_validator_lane_status(zg_validator_t *v, zg_lane_status_t *st, uint3
   if (zg_state_height(l->state, &h, st->state_digest) != ZG_OK) memset(st->state_digest, 0, 32);
   return ZG_OK;
 }
+
+zg_err_t zg_validator_state_digest(zg_validator_t *v, uint8_t digest[32], uint8_t receipts_root[32], uint32_t lane,
+                                   uint64_t height) {
+  if (!v || !digest || lane >= v->lanes) return ZG_EINVAL;
+  uint8_t r[32];
+  return zg_state_block_info(v->states[lane], height, digest, receipts_root ? receipts_root : r);
+}
+
+zg_err_t zg_validator_account(zg_validator_t *v, zg_u256_t *balance, uint64_t *nonce, const zg_eth_addr_t *addr) {
+  if (!v || !balance || !nonce || !addr) return ZG_EINVAL;
+  zg_account_t a;
+  ZG_TRY(zg_state_account(v->states[zg_exec_owner_lane(v->exec, addr)], addr, &a));
+  *balance = a.balance;
+  *nonce = a.nonce;
+  return ZG_OK;
+}

@@ -78,11 +78,12 @@ static inline int nu_genesis_text(char *buf, size_t cap, const nu_val_t *v, unsi
            "\"operator\": \"%s\", \"stake\": \"1000000000000000000000\", \"p2p\": \"%s\"}",
            i ? ", " : "", i, nk, bk, bp, op, p2p ? p2p[i] : "127.0.0.1:0");
   }
-  NU_PUT("], \"alloc\": {");
+  /* Staking holds the genesis stakes (1000 ether each). */
+  NU_PUT("], \"alloc\": {\"0x0000000000000000000000000000000000001001\": \"%u000000000000000000000\"", n);
   for (unsigned i = 0; i < nfunded; i++) {
     char a[43];
     zg_eth_address_to_text(a, &funded[i]);
-    NU_PUT("%s\"%s\": \"1000000000000000000000000\"", i ? ", " : "", a);
+    NU_PUT(", \"%s\": \"1000000000000000000000000\"", a);
   }
   NU_PUT("}}");
 #undef NU_PUT

@@ -25,10 +25,11 @@ static void test_genesis_ok(void) {
   CHECK_EQ(g->epoch_length, 50);
   CHECK_EQ(g->block_time_ns, 100000000ull);
   CHECK_EQ(g->n_validators, 4);
-  CHECK_EQ(g->n_alloc, 2);
+  CHECK_EQ(g->n_alloc, 3); /* the two accounts and Staking */
   CHECK_MEM(g->validators[2].node_key.bytes, vals[2].node_pk.bytes, 32);
   CHECK_MEM(g->validators[3].operator_addr.bytes, vals[3].op_addr.bytes, 20);
-  CHECK(g->alloc[0].addr.bytes[0] == 1 && g->alloc[1].addr.bytes[0] == 2);
+  CHECK(g->alloc[0].addr.bytes[19] == 0x01 && g->alloc[0].addr.bytes[18] == 0x10); /* sorted: Staking first */
+  CHECK(g->alloc[1].addr.bytes[0] == 1 && g->alloc[2].addr.bytes[0] == 2);
   zg_valset_t set;
   CHECK_OK(zg_valset_from_genesis(&set, g));
   CHECK_EQ(set.n, 4);
