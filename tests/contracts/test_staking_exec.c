@@ -172,6 +172,12 @@ static zg_exec_tx_t staking_tx(const zg_eth_addr_t *from, uint64_t nonce, uint64
   return t;
 }
 
+/* The end-of-block hook of the lane-0 block that ends an epoch. */
+static zg_err_t end_epoch_hook(void *arg, zg_sc_host_t *host, const zg_block_ctx_t *ctx) {
+  host->self = zg_staking_address;
+  return zg_staking_end_epoch(host, *(const uint64_t *)arg, 64);
+}
+
 static void test_genesis_and_calls(void) {
   gval_t v[3];
   for (unsigned i = 0; i < 3; i++) gval(&v[i], i + 1);
@@ -244,6 +250,54 @@ static void test_genesis_and_calls(void) {
     CHECK_EQ(r.status, ZG_SC_REVERT);
     zg_sc_result_free(&r);
   }
+
+  /* Blocks 2 and 3 end epochs 0 and 1 through the executor's end-of-block
+   * hook (as the validator role runs lane 0's last block of an epoch): the
+   * set of epoch 1 appears, and the entry undelegated at epoch 0 matures. */
+  for (uint64_t e = 1; e <= 2; e++) {
+    zg_block_ctx_t ce = xu_ctx(0, 1 + e, 1, &v[2].op);
+    ce.epoch = e - 1;
+    ce.end_block = end_epoch_hook;
+    ce.end_arg = &e;
+    CHECK_OK(zg_exec_block(c.ex, &res, &ce, imp, NULL, 0));
+    zg_exec_result_free(&res);
+  }
+  uint64_t cur = 0;
+  CHECK_OK(zg_staking_current_epoch(&h, &cur));
+  CHECK_EQ(cur, 2);
+  CHECK_OK(zg_staking_get_set(&h, 1, &set));
+  CHECK_EQ(set.n, 3);
+  if (set.n == 3) CHECK_EQ(set.members[0].power, 2007ull * 1000000000ull); /* v0 with the delegation */
+  zg_staking_set_clear(&set);
+  {
+    zg_buf_t r2;
+    zg_sc_result_t r;
+    zg_buf_init(&r2);
+    calldata(&r2, "pendingUnbonding(address)", pa, 1);
+    CHECK_OK(zg_exec_call(c.ex, &r, &zero_from, &zg_staking_address, NULL, r2.ptr, r2.len));
+    CHECK(r.status == ZG_SC_OK && r.ret.len == 64);
+    if (r.ret.len == 64) {
+      zg_u256_t pend, wd, three = xu_u(3);
+      zg_u256_from_be32(&pend, r.ret.ptr);
+      zg_u256_from_be32(&wd, r.ret.ptr + 32);
+      (void)zg_u256_mul_u64(&three, &three, ONE_ZG);
+      CHECK(zg_u256_is_zero(&pend));
+      CHECK(zg_u256_cmp(&wd, &three) == 0);
+    }
+    zg_sc_result_free(&r);
+    zg_buf_clear(&r2);
+  }
+  /* Block 4: withdraw pays the delegator. */
+  zg_account_t before, after;
+  CHECK_OK(zg_state_account(c.st[0], &del, &before));
+  zg_exec_tx_t wtx = staking_tx(&del, 4, 0, &cd[3]);
+  zg_block_ctx_t c4 = xu_ctx(0, 4, 1, &v[2].op);
+  c4.epoch = 2;
+  CHECK_OK(zg_exec_block(c.ex, &res, &c4, imp, &wtx, 1));
+  CHECK(res.n == 1 && res.receipts[0].status == 1);
+  zg_exec_result_free(&res);
+  CHECK_OK(zg_state_account(c.st[0], &del, &after));
+  CHECK(zg_u256_cmp(&after.balance, &before.balance) > 0); /* +3 ZG, minus a small fee */
   for (int i = 0; i < 4; i++) zg_buf_clear(&cd[i]);
   chain_close(&c);
   json_decref(g);
