@@ -200,7 +200,8 @@ typedef struct {
   /* PROPOSAL, BLOCK_RESP: the QC of block.parent; TIMEOUT: the high QC */
   zg_bft_qc_t qc;
   zg_slice_t qc_bytes;
-  /* PROPOSAL: optional timeout certificate (tc_bytes.len == 0 when absent) */
+  /* PROPOSAL, TIMEOUT: optional timeout certificate (tc_bytes.len == 0 when
+   * absent); a timeout carries the TC that moved its sender to its round */
   zg_slice_t tc_bytes;
   /* PROPOSAL: proposer's signature; TIMEOUT: signer's signature */
   uint8_t sig[64];

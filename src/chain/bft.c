@@ -18,6 +18,9 @@
  *  - Messages the engine sends to itself go through a queue drained at the
  *    end of each entry point, so handlers never re-enter.
  */
+#ifdef ZG_BFT_TRACE
+#include <stdio.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +28,7 @@
 #include "zg/hash.h"
 
 #define MAX_NODES 4096
-#define MAX_STASH 16
+#define MAX_STASH 64
 #define MAX_REQS 32
 #define QC_CACHE 64
 #define VS_CACHE 4
@@ -73,6 +76,7 @@ typedef struct {
 typedef struct {
   zg_buf_t msg;
   uint32_t from;
+  uint8_t id[32]; /* the block the message carries */
 } stash_t;
 
 struct zg_bft {
@@ -113,6 +117,7 @@ struct zg_bft {
   stash_t stash[MAX_STASH];
   size_t nstash;
   uint64_t sync_height, sync_at;
+  bool vs_missing; /* a message named an epoch whose set we do not know yet */
 
   zg_buf_t selfq; /* queued messages to self: u32 len || bytes */
   zg_buf_t scratch;
@@ -143,7 +148,10 @@ static vs_entry_t *get_vs(zg_bft_t *e, uint64_t epoch) {
   }
   zg_bft_valset_t vs;
   uint64_t total;
-  if (e->io->valset(e->ctx, epoch, &vs) != ZG_OK || zg_bft_valset_total(&total, &vs) != ZG_OK) return NULL;
+  if (e->io->valset(e->ctx, epoch, &vs) != ZG_OK || zg_bft_valset_total(&total, &vs) != ZG_OK) {
+    e->vs_missing = true;
+    return NULL;
+  }
   zg_bft_validator_t *v = malloc(sizeof *v * vs.n);
   if (!v) return NULL;
   memcpy(v, vs.v, sizeof *v * vs.n);
@@ -338,6 +346,14 @@ static zg_err_t request_commit(zg_bft_t *e, uint32_t from) {
   return ZG_OK;
 }
 
+/* Fetches the missing parent of b by id; when b is more than one height
+ * above our committed chain, the parent may be committed (and pruned from
+ * the peers' trees), so also sync by height. */
+static zg_err_t fetch_parent(zg_bft_t *e, uint32_t from, const zg_bft_block_t *b) {
+  if (b->height > e->committed_height + 1) ZG_TRY(request_commit(e, from));
+  return request_block(e, from, b->parent);
+}
+
 /* ---- commit ---- */
 
 /* Commits x (and its uncommitted ancestors), certified by the 2-chain x <- c
@@ -435,6 +451,26 @@ static zg_err_t take_qc(zg_bft_t *e, bool *ok, const zg_bft_qc_t *qc, const uint
   return enter_round(e, qc->round + 1);
 }
 
+/* Takes a TC seen in a proposal or a timeout: validity, its high QC, round. */
+static zg_err_t take_tc(zg_bft_t *e, bool *ok, zg__bft_tc_t *tc, const uint8_t *p, size_t len) {
+  *ok = false;
+  vs_entry_t *ts;
+  if (zg__bft_tc_parse(tc, p, len) != ZG_OK || !(ts = get_vs(e, tc->epoch))) return ZG_OK;
+  zg_bft_valset_t vs = as_valset(ts);
+  if (zg__bft_verify_tc(ok, &vs, e->cfg.chain_id, e->cfg.lane, tc, e->gen_id, VERIFY_FN(e), e) != ZG_OK || !*ok) {
+    *ok = false;
+    return ZG_OK;
+  }
+  ZG_TRY(take_qc(e, ok, &tc->high_qc, tc->high_qc_bytes.ptr, tc->high_qc_bytes.len));
+  if (!*ok) return ZG_OK;
+  if (tc->round > e->last_tc_round || e->last_tc.len == 0) {
+    e->last_tc.len = 0;
+    ZG_TRY(zg_buf_append(&e->last_tc, p, len));
+    e->last_tc_round = tc->round;
+  }
+  return enter_round(e, tc->round + 1);
+}
+
 /* Whether the last normal block at or below n is committed. */
 static bool epoch_closed(zg_bft_t *e, node_t *n) {
   while (n && n != e->root && n->b.kind == ZG_BFT_BLOCK_BOUNDARY) n = n->parent;
@@ -452,7 +488,10 @@ static zg_err_t maybe_propose(zg_bft_t *e) {
   zg_buf_init(&payload);
   uint64_t epoch = p->b.epoch;
   zg_err_t err = e->io->make_payload(e->ctx, p->b.height + 1, &p->b, &epoch, &payload);
-  if (err != ZG_OK) goto out;
+  if (err != ZG_OK) { /* the app has nothing to propose on: skip the round */
+    err = ZG_OK;
+    goto out;
+  }
   zg_bft_block_t b = {.chain_id = e->cfg.chain_id, .lane = e->cfg.lane, .kind = ZG_BFT_BLOCK_NORMAL};
   b.epoch = epoch;
   b.height = p->b.height + 1;
@@ -567,7 +606,13 @@ static zg_err_t retry_stash(zg_bft_t *e);
 static zg_err_t on_block_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m, const uint8_t *raw, size_t rawlen,
                               bool stashed);
 
-static void stash(zg_bft_t *e, uint32_t from, const uint8_t *msg, size_t len) {
+/* Keeps a proposal or block response whose parent is missing until the
+ * parent arrives (one copy per block; the oldest goes when full). */
+static void stash(zg_bft_t *e, uint32_t from, const uint8_t *msg, size_t len, const zg_bft_block_t *b) {
+  uint8_t id[32];
+  zg_bft_block_id(id, b);
+  for (size_t i = 0; i < e->nstash; i++)
+    if (memcmp(e->stash[i].id, id, 32) == 0) return;
   if (e->nstash == MAX_STASH) {
     zg_buf_clear(&e->stash[0].msg);
     memmove(&e->stash[0], &e->stash[1], sizeof e->stash[0] * (MAX_STASH - 1));
@@ -577,6 +622,7 @@ static void stash(zg_bft_t *e, uint32_t from, const uint8_t *msg, size_t len) {
   zg_buf_init(&s->msg);
   if (zg_buf_append(&s->msg, msg, len) != ZG_OK) return;
   s->from = from;
+  memcpy(s->id, id, 32);
   e->nstash++;
 }
 
@@ -593,19 +639,8 @@ static zg_err_t on_proposal(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m, c
   bool safe = m->qc.round + 1 == b->round;
   if (m->tc_bytes.len) {
     zg__bft_tc_t tc;
-    vs_entry_t *ts;
-    if (zg__bft_tc_parse(&tc, m->tc_bytes.ptr, m->tc_bytes.len) != ZG_OK || !(ts = get_vs(e, tc.epoch))) return ZG_OK;
-    zg_bft_valset_t vs = as_valset(ts);
-    if (zg__bft_verify_tc(&ok, &vs, e->cfg.chain_id, e->cfg.lane, &tc, e->gen_id, VERIFY_FN(e), e) != ZG_OK || !ok)
-      return ZG_OK;
-    ZG_TRY(take_qc(e, &ok, &tc.high_qc, tc.high_qc_bytes.ptr, tc.high_qc_bytes.len));
+    ZG_TRY(take_tc(e, &ok, &tc, m->tc_bytes.ptr, m->tc_bytes.len));
     if (!ok) return ZG_OK;
-    if (tc.round > e->last_tc_round || e->last_tc.len == 0) {
-      e->last_tc.len = 0;
-      ZG_TRY(zg_buf_append(&e->last_tc, m->tc_bytes.ptr, m->tc_bytes.len));
-      e->last_tc_round = tc.round;
-    }
-    ZG_TRY(enter_round(e, tc.round + 1));
     if (tc.round + 1 == b->round && m->qc.round >= tc.high_qc.round) safe = true;
   }
   /* The proposer is the leader of the round in the epoch of the QC it extends. */
@@ -617,8 +652,8 @@ static zg_err_t on_proposal(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m, c
   node_t *p = find(e, b->parent);
   if (!p) {
     if (b->height > e->committed_height + e->cfg.sync_window) return request_commit(e, from);
-    stash(e, from, raw, rawlen);
-    return request_block(e, from, b->parent);
+    stash(e, from, raw, rawlen, b);
+    return fetch_parent(e, from, b);
   }
   if (b->round > e->round || !extends_ok(e, b, p)) return ZG_OK;
   node_t *n = NULL;
@@ -749,8 +784,10 @@ static zg_err_t local_timeout(zg_bft_t *e) {
   zg__bft_timeout_message(m, e->cfg.chain_id, e->cfg.lane, q.epoch, e->round, q.round);
   ZG_TRY(e->io->sign(e->ctx, m, sizeof m, sig));
   e->scratch.len = 0;
+  bool tc = e->last_tc_round + 1 == e->round && e->last_tc.len > 0;
   ZG_TRY(zg__bft_encode_timeout(&e->scratch, e->cfg.chain_id, e->cfg.lane, q.epoch, e->round, (uint32_t)s->self,
-                                e->timeout_qc.ptr, e->timeout_qc.len, sig));
+                                e->timeout_qc.ptr, e->timeout_qc.len, sig, tc ? e->last_tc.ptr : NULL,
+                                tc ? e->last_tc.len : 0));
   e->st.timeouts_sent++;
   e->io->broadcast(e->ctx, e->scratch.ptr, e->scratch.len);
   return send_self(e, e->scratch.ptr, e->scratch.len);
@@ -782,7 +819,12 @@ static zg_err_t on_timeout(zg_bft_t *e, const zg_bft_msg_t *m) {
   bool ok;
   if (m->qc.epoch != m->epoch || m->qc.round >= m->round) return ZG_OK;
   ZG_TRY(take_qc(e, &ok, &m->qc, m->qc_bytes.ptr, m->qc_bytes.len));
-  if (!ok || m->round < e->round) return ZG_OK;
+  if (!ok) return ZG_OK;
+  if (m->tc_bytes.len && m->round > e->round) { /* catch up with the sender's round */
+    zg__bft_tc_t tc;
+    ZG_TRY(take_tc(e, &ok, &tc, m->tc_bytes.ptr, m->tc_bytes.len));
+  }
+  if (m->round < e->round) return ZG_OK;
   vs_entry_t *s = get_vs(e, m->epoch);
   if (!s || m->signer >= s->n) return ZG_OK;
   tcol_t *c = NULL;
@@ -853,8 +895,8 @@ static zg_err_t on_block_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m,
   if (!ok) return ZG_OK;
   node_t *p = find(e, m->block.parent);
   if (!p) {
-    stash(e, from, raw, rawlen);
-    return request_block(e, from, m->block.parent);
+    stash(e, from, raw, rawlen, &m->block);
+    return fetch_parent(e, from, &m->block);
   }
   if (!extends_ok(e, &m->block, p)) return ZG_OK;
   node_t *n = NULL;
@@ -921,14 +963,30 @@ static zg_err_t on_commit_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m
   prune(e);
   /* Keep going while the peer has more. */
   e->sync_at = 0;
-  return request_commit(e, from);
+  ZG_TRY(request_commit(e, from));
+  return retry_stash(e);
 }
 
 /* ---- entry points ---- */
 
+static zg_err_t dispatch(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m, const uint8_t *msg, size_t len);
+
+/* Handles one message. One that names an epoch we cannot check yet means we
+ * are behind: sync committed blocks (they bring the epoch's set). */
 static zg_err_t handle(zg_bft_t *e, uint32_t from, const uint8_t *msg, size_t len) {
   zg_bft_msg_t m;
   if (zg_bft_msg_decode(&m, msg, len) != ZG_OK) return ZG_OK;
+  e->vs_missing = false;
+  ZG_TRY(dispatch(e, from, &m, msg, len));
+  if (e->vs_missing && from != UINT32_MAX && m.type != ZG_BFT_MSG_COMMIT_RESP) return request_commit(e, from);
+  return ZG_OK;
+}
+
+static zg_err_t dispatch(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *mp, const uint8_t *msg, size_t len) {
+  zg_bft_msg_t m = *mp;
+#ifdef ZG_BFT_TRACE
+  fprintf(stderr, "DBG %02x t=%llu r=%llu from=%u type=%u round=%llu brnd=%llu bh=%llu vr=%llu hq=%llu | root r=%llu h=%llu nn=%zu ns=%zu nreq=%zu\n", e->cfg.self.bytes[0], (unsigned long long)now_ms(e), (unsigned long long)e->round, from, m.type, (unsigned long long)m.round, (unsigned long long)m.block.round, (unsigned long long)m.block.height, (unsigned long long)m.vote.round, (unsigned long long)e->hqc.round, (unsigned long long)e->root->b.round, (unsigned long long)e->committed_height, e->nnodes, e->nstash, e->nreqs);
+#endif
   if (m.chain_id != e->cfg.chain_id || m.lane != e->cfg.lane) return ZG_OK;
   switch (m.type) {
   case ZG_BFT_MSG_PROPOSAL:

@@ -9,6 +9,7 @@
  * point into the caller's bytes; nothing here allocates except the output
  * buffers of the encoders.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "chain/bft_internal.h"
@@ -96,8 +97,8 @@ zg_err_t zg_bft_header_decode(zg_bft_block_t *b, const uint8_t *p, size_t len) {
 }
 
 void zg_bft_block_id(uint8_t id[32], const zg_bft_block_t *b) {
-  /* The header is 4+1+1+8+8+8+32+8+4+32 = 114 bytes: encode on the stack. */
-  uint8_t h[114], *q = h;
+  /* The header is 4+1+1+8+8+8+32+8+4+32 = 106 bytes: encode on the stack. */
+  uint8_t h[106], *q = h;
   zg_store_be32(q, b->chain_id), q += 4;
   *q++ = b->lane;
   *q++ = b->kind;
@@ -107,7 +108,10 @@ void zg_bft_block_id(uint8_t id[32], const zg_bft_block_t *b) {
   memcpy(q, b->parent, 32), q += 32;
   zg_store_be64(q, b->timestamp_ms), q += 8;
   zg_store_be32(q, b->proposer), q += 4;
-  memcpy(q, b->payload_hash, 32);
+  memcpy(q, b->payload_hash, 32), q += 32;
+#ifdef ZG_VERIFY
+  if (q != h + sizeof h) abort();
+#endif
   zg_keccak256(id, h, sizeof h);
 }
 
@@ -477,7 +481,8 @@ zg_err_t zg__bft_encode_proposal(zg_buf_t *out, const uint8_t *block, size_t blo
 }
 
 zg_err_t zg__bft_encode_timeout(zg_buf_t *out, uint32_t chain_id, uint8_t lane, uint64_t epoch, uint64_t round,
-                                uint32_t signer, const uint8_t *qc, size_t qc_len, const uint8_t sig[64]) {
+                                uint32_t signer, const uint8_t *qc, size_t qc_len, const uint8_t sig[64],
+                                const uint8_t *tc, size_t tc_len) {
   zg_codec_writer_t w;
   zg_codec_writer_init(&w, out);
   zg__bft_put_hdr(&w, ZG_BFT_MSG_TIMEOUT, chain_id, lane);
@@ -486,6 +491,8 @@ zg_err_t zg__bft_encode_timeout(zg_buf_t *out, uint32_t chain_id, uint8_t lane, 
   zg_codec_put_u32(&w, signer);
   zg_codec_put_bytes(&w, qc, qc_len);
   zg_codec_put_fixed(&w, sig, 64);
+  zg_codec_put_option(&w, tc_len > 0);
+  if (tc_len > 0) zg_codec_put_bytes(&w, tc, tc_len);
   return zg_codec_writer_finish(&w);
 }
 
@@ -509,6 +516,15 @@ static void get_msg_block(zg_codec_reader_t *r, zg_bft_msg_t *m) {
   if (e != ZG_OK) zg_codec_reader_fail(r, e);
 }
 
+/* Reads an optional TC into m->tc_bytes (empty when absent). */
+static void get_msg_tc(zg_codec_reader_t *r, zg_bft_msg_t *m) {
+  bool present = false;
+  zg_codec_get_option(r, &present);
+  if (!present) return;
+  zg_codec_get_bytes(r, &m->tc_bytes, TC_LIMIT);
+  if (zg_codec_reader_err(r) == ZG_OK && m->tc_bytes.len == 0) zg_codec_reader_fail(r, ZG_EPROTO);
+}
+
 zg_err_t zg_bft_msg_decode(zg_bft_msg_t *m, const uint8_t *p, size_t len) {
   if (!m || (!p && len)) return ZG_EINVAL;
   memset(m, 0, sizeof *m);
@@ -517,7 +533,6 @@ zg_err_t zg_bft_msg_decode(zg_bft_msg_t *m, const uint8_t *p, size_t len) {
   zg_codec_get_u8(&r, &m->type);
   zg_codec_get_u32(&r, &m->chain_id);
   zg_codec_get_u8(&r, &m->lane);
-  bool present = false;
   zg_slice_t s;
   switch (zg_codec_reader_err(&r) == ZG_OK ? m->type : 0) {
   case 0:
@@ -525,11 +540,7 @@ zg_err_t zg_bft_msg_decode(zg_bft_msg_t *m, const uint8_t *p, size_t len) {
   case ZG_BFT_MSG_PROPOSAL:
     get_msg_block(&r, m);
     get_msg_qc(&r, m);
-    zg_codec_get_option(&r, &present);
-    if (present) {
-      zg_codec_get_bytes(&r, &m->tc_bytes, TC_LIMIT);
-      if (zg_codec_reader_err(&r) == ZG_OK && m->tc_bytes.len == 0) zg_codec_reader_fail(&r, ZG_EPROTO);
-    }
+    get_msg_tc(&r, m);
     zg_codec_get_fixed(&r, m->sig, 64);
     break;
   case ZG_BFT_MSG_VOTE:
@@ -543,6 +554,7 @@ zg_err_t zg_bft_msg_decode(zg_bft_msg_t *m, const uint8_t *p, size_t len) {
     zg_codec_get_u32(&r, &m->signer);
     get_msg_qc(&r, m);
     zg_codec_get_fixed(&r, m->sig, 64);
+    get_msg_tc(&r, m);
     break;
   case ZG_BFT_MSG_BLOCK_REQ:
     zg_codec_get_fixed(&r, m->block_id, 32);

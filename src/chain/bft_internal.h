@@ -55,7 +55,7 @@ ZG_WARN_UNUSED zg_err_t zg__bft_encode_proposal(zg_buf_t *out, const uint8_t *bl
                                                 const uint8_t sig[64], uint32_t chain_id, uint8_t lane);
 ZG_WARN_UNUSED zg_err_t zg__bft_encode_timeout(zg_buf_t *out, uint32_t chain_id, uint8_t lane, uint64_t epoch,
                                                uint64_t round, uint32_t signer, const uint8_t *qc, size_t qc_len,
-                                               const uint8_t sig[64]);
+                                               const uint8_t sig[64], const uint8_t *tc, size_t tc_len);
 
 static inline unsigned zg__bft_bit(const uint8_t bitmap[32], uint32_t i) { return (bitmap[i >> 3] >> (i & 7)) & 1u; }
 

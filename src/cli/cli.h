@@ -20,6 +20,7 @@ int zg__cli_root(int argc, char **argv); /* cli_storage.c */
 int zg__cli_node(int argc, char **argv);     /* cli_node.c */
 int zg__cli_upload(int argc, char **argv);   /* cli_transfer.c */
 int zg__cli_download(int argc, char **argv); /* cli_transfer.c */
+int zg__cli_sim(int argc, char **argv);      /* cli_sim.c */
 int zg__cli_devnet(int argc, char **argv);   /* cli_devnet.c */
 int zg__cli_load(int argc, char **argv);     /* cli_load.c */
 
