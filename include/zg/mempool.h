@@ -13,8 +13,9 @@
  * least 10% higher. The pool holds at most max_txs transactions and
  * max_bytes raw bytes in total and max_per_sender per sender; when full, it
  * evicts the lowest-tip tail (highest nonce of its sender) among queued txs
- * first, then among pending ones if the newcomer pays more, else refuses
- * with ZG_EPOOLFULL.
+ * first, then among pending ones if the newcomer is pending and pays more,
+ * else refuses with ZG_EPOOLFULL. One eviction scan frees max_txs/64 more
+ * than needed, so a pool kept full by load scans once per that many adds.
  *
  * take() hands out ready transactions for a batch: per sender in nonce
  * order, across senders the highest tip first. Taken transactions stay in

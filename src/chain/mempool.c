@@ -65,6 +65,10 @@ struct zg_mempool {
   size_t acct_mask;
   size_t count, bytes, pending, taken, senders;
   uint64_t seq, added, replaced, evicted, refused;
+  /* make_room's last scan: valid while gen == scan_gen (gen counts every
+   * change to an account); the cheapest queued and pending tails it saw. */
+  uint64_t gen, scan_gen;
+  const mp_tx_t *scan_min_queued, *scan_min_pending;
 };
 
 static void setmsg(char *msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -182,6 +186,7 @@ static void restat(zg_mempool_t *mp, mp_account_t *a) {
   a->ntaken = k;
   mp->pending += p;
   mp->taken += k;
+  mp->gen++;
 #ifdef ZG_VERIFY
   for (size_t i = 0; i < a->n; i++) {
     if (i && a->txs[i]->nonce <= a->txs[i - 1]->nonce) abort();
@@ -192,6 +197,7 @@ static void restat(zg_mempool_t *mp, mp_account_t *a) {
 }
 
 static void tx_drop(zg_mempool_t *mp, mp_tx_t *t) {
+  mp->gen++; /* a scan's pointers may name t */
   tx_unlink(mp, t);
   mp->count--;
   mp->bytes -= t->len;
@@ -230,6 +236,7 @@ zg_err_t zg_mempool_create(zg_mempool_t **out, const zg_mempool_config_t *cfg) {
   if (!mp->cfg.max_per_sender) mp->cfg.max_per_sender = 256;
   mp->tx_mask = 1023;
   mp->acct_mask = 1023;
+  mp->gen = 1; /* scan_gen 0: no scan yet */
   mp->tx_tab = calloc(mp->tx_mask + 1, sizeof *mp->tx_tab);
   mp->acct_tab = calloc(mp->acct_mask + 1, sizeof *mp->acct_tab);
   zg_err_t err = (mp->tx_tab && mp->acct_tab) ? ZG_OK : ZG_ENOMEM;
@@ -357,34 +364,80 @@ static bool cheaper(const mp_tx_t *a, const mp_tx_t *b) {
   return c < 0 || (c == 0 && a->seq > b->seq);
 }
 
+typedef struct {
+  mp_tx_t *t;
+  bool queued;
+} victim_t;
+
+/* Eviction order: queued tails before pending ones, then the cheapest. */
+static int victim_cmp(const void *x, const void *y) {
+  const victim_t *a = x, *b = y;
+  if (a->queued != b->queued) return a->queued ? -1 : 1;
+  if (cheaper(a->t, b->t)) return -1;
+  return cheaper(b->t, a->t) ? 1 : 0;
+}
+
+/* True when the last scan, if no mutation happened since, proves that
+ * nothing may be evicted for nw: refuses a flood of cheap txs at a full
+ * pool in O(1) instead of a scan each. */
+static bool scan_says_no(const zg_mempool_t *mp, const mp_tx_t *nw, bool nw_pending) {
+  if (mp->scan_gen != mp->gen) return false;
+  if (mp->scan_min_queued && (nw_pending || cheaper(mp->scan_min_queued, nw))) return false;
+  if (mp->scan_min_pending && nw_pending && cheaper(mp->scan_min_pending, nw)) return false;
+  return true;
+}
+
 /* Makes room for `more` txs (0 or 1) and `len` more bytes for nw, whose
  * placement is pending or queued, by evicting sender tails (never the
- * newcomer's own sender, never a taken tx). False when nothing may be
+ * newcomer's own sender, never a taken tx): queued tails first (any of them
+ * when nw is pending, else only cheaper ones), then, for a pending nw only,
+ * pending tails cheaper than nw. One scan collects every eligible tail and evicts, cheapest first,
+ * what is needed plus a slack of max_txs/64, so that a pool kept full by
+ * load pays one scan per slack, not per tx. False when nothing may be
  * evicted. */
 static bool make_room(zg_mempool_t *mp, const mp_account_t *self, size_t more, size_t len, const mp_tx_t *nw,
                       bool nw_pending) {
-  while (mp->count + more > mp->cfg.max_txs || mp->bytes + len > mp->cfg.max_bytes) {
-    mp_tx_t *vq = NULL, *vp = NULL;
+#define ROOM_OK (mp->count + more <= mp->cfg.max_txs && mp->bytes + len <= mp->cfg.max_bytes)
+  while (!ROOM_OK) {
+    if (scan_says_no(mp, nw, nw_pending)) return false;
+    victim_t *v = malloc(mp->senders * sizeof *v);
+    if (!v) return false;
+    size_t nv = 0;
+    mp_tx_t *min_q = NULL, *min_p = NULL;
     for (size_t i = 0; i <= mp->acct_mask; i++) {
       for (mp_account_t *a = mp->acct_tab[i]; a; a = a->hnext) {
         if (a == self || a->n == 0 || a->n == a->ntaken) continue;
         mp_tx_t *tail = a->txs[a->n - 1];
-        mp_tx_t **v = a->n > a->npending ? &vq : &vp;
-        if (!*v || cheaper(tail, *v)) *v = tail;
+        bool queued = a->n > a->npending;
+        mp_tx_t **m = queued ? &min_q : &min_p;
+        if (!*m || cheaper(tail, *m)) *m = tail;
+        /* A future (queued) newcomer never churns pending txs. */
+        if (queued ? (nw_pending || cheaper(tail, nw)) : (nw_pending && cheaper(tail, nw)))
+          v[nv++] = (victim_t){tail, queued};
       }
     }
-    mp_tx_t *victim = NULL;
-    if (vq && (nw_pending || cheaper(vq, nw))) victim = vq;
-    else if (vp && cheaper(vp, nw)) victim = vp;
-    if (!victim) return false;
-    mp_account_t *a = victim->acct;
-    unstat(mp, a);
-    acct_remove_at(mp, a, a->n - 1);
-    restat(mp, a);
-    mp->evicted++;
-    if (a->n == 0) acct_free(mp, a);
+    mp->scan_gen = mp->gen;
+    mp->scan_min_queued = min_q;
+    mp->scan_min_pending = min_p;
+    if (nv == 0) {
+      free(v);
+      return false;
+    }
+    qsort(v, nv, sizeof *v, victim_cmp);
+    size_t slack = mp->cfg.max_txs / 64, extra = 0;
+    for (size_t i = 0; i < nv; i++) {
+      if (ROOM_OK && extra++ == slack) break;
+      mp_account_t *a = v[i].t->acct;
+      unstat(mp, a);
+      acct_remove_at(mp, a, a->n - 1);
+      restat(mp, a);
+      mp->evicted++;
+      if (a->n == 0) acct_free(mp, a);
+    }
+    free(v);
   }
   return true;
+#undef ROOM_OK
 }
 
 /* Index of the first tx of a with nonce >= nonce. */
@@ -663,6 +716,7 @@ zg_err_t zg_mempool_take(zg_mempool_t *mp, zg_mempool_taken_t *out, size_t max_t
     a->ntaken++;
     mp->taken++;
   }
+  mp->gen++;
 out:
   if (err != ZG_OK) {
     out->n = n0;

@@ -306,6 +306,40 @@ static void test_limits(void) {
   zg_mempool_destroy(mp);
 }
 
+/* A full pool evicts the needed tx plus a slack of max_txs/64 per scan
+ * (one tail per sender), and keeps refusing cheap newcomers. */
+static void test_bulk_eviction(void) {
+  reset_state();
+  zg_mempool_config_t c = base_config();
+  c.max_txs = 128;
+  c.max_per_sender = 32;
+  zg_mempool_t *mp;
+  CHECK_OK(zg_mempool_create(&mp, &c));
+  char msg[ZG_MEMPOOL_MSG_MAX];
+  for (int k = 0; k < NKEYS; k++)
+    for (uint64_t n = 0; n < 16; n++) CHECK_OK(add(mp, msg, k, n, 5, 10));
+  zg_mempool_stats_t st;
+  zg_mempool_stats(mp, &st);
+  CHECK_EQ(st.pending, 128);
+  for (int i = 0; i < 3; i++) CHECK_ERR(add(mp, msg, 0, 16, 5, 10 + (uint64_t)i), ZG_EPOOLFULL);
+  CHECK_ERR(add(mp, msg, 0, 20, 9, 10), ZG_EPOOLFULL); /* queued: evicts no pending tx */
+  CHECK_OK(add(mp, msg, 0, 16, 9, 10));
+  zg_mempool_stats(mp, &st);
+  CHECK_EQ(st.evicted, 1 + 128 / 64);
+  CHECK_EQ(st.pending, 128 - 2);
+  /* The evicted are tails of three other senders, never sender 0's. */
+  uint64_t pn;
+  CHECK(zg_mempool_pending_nonce(mp, &pn, &g_addr[0]));
+  CHECK_EQ(pn, 17);
+  size_t short_senders = 0;
+  for (int k = 1; k < NKEYS; k++) {
+    CHECK(zg_mempool_pending_nonce(mp, &pn, &g_addr[k]));
+    short_senders += pn == 15;
+  }
+  CHECK_EQ(short_senders, 3);
+  zg_mempool_destroy(mp);
+}
+
 static void test_take(void) {
   reset_state();
   zg_mempool_config_t c = base_config();
@@ -548,6 +582,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_admission);
   ZGT_RUN(test_queues_and_replacement);
   ZGT_RUN(test_limits);
+  ZGT_RUN(test_bulk_eviction);
   ZGT_RUN(test_take);
   ZGT_RUN(test_sender_cache_shared);
   ZGT_RUN(test_random_ops);
