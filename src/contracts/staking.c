@@ -17,7 +17,7 @@
  *   'Q' matureEpoch seq      validator | delegator (the maturity queue over 'U')
  *   'A' delegator            sum of the delegator's unbonding entries u256
  *   'W' delegator            matured, withdrawable amount u256
- *   'S' epoch                validator-set snapshot (see snap_*)
+ *   'S' epoch                validator-set snapshot (see snapshot_take)
  *   'X' evidenceId           1 (evidence already used)
  *
  * Invariants: a validator's total is the sum of its 'D' entries; "t" is the
