@@ -7,7 +7,9 @@
  * after each kill the state reopens at some height h with exactly the
  * state (and digest) of replaying blocks 0..h.
  */
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -300,11 +302,71 @@ static void test_crash_safety(void) {
   xu_rm_rf(ref);
 }
 
+/* ---- readers during execution ---- */
+
+typedef struct {
+  zg_state_t *st;
+  atomic_bool stop;
+  long reads, torn, errors;
+  uint64_t max_seen;
+} reader_t;
+
+/* Reads the two marker accounts in one snapshot: a block sets both to its
+ * height, so a snapshot must never show them apart. */
+static void *reader_main(void *arg) {
+  reader_t *r = arg;
+  zg_eth_addr_t a = xu_addr(90, 0, 0, 1), b = xu_addr(90, 1, 0, 1);
+  while (!atomic_load(&r->stop)) {
+    zg_state_view_t *v;
+    if (zg_state_view_begin(r->st, &v)) {
+      r->errors++;
+      continue;
+    }
+    zg_account_t x, y;
+    if (zg_state_view_account(v, &a, &x) || zg_state_view_account(v, &b, &y)) r->errors++;
+    else if (x.nonce != y.nonce) r->torn++;
+    else if (x.nonce > r->max_seen) r->max_seen = x.nonce;
+    zg_state_view_end(v);
+    r->reads++;
+  }
+  return NULL;
+}
+
+static void test_readers_during_blocks(void) {
+  char dir[256];
+  xu_mkdtemp(dir, sizeof dir, "readers");
+  zg_state_t *st = open1(dir, false);
+  if (!st) return;
+  reader_t r = {.st = st};
+  atomic_init(&r.stop, false);
+  pthread_t th;
+  CHECK(pthread_create(&th, NULL, reader_main, &r) == 0);
+  zg_eth_addr_t a = xu_addr(90, 0, 0, 1), b = xu_addr(90, 1, 0, 1);
+  uint64_t blocks = (uint64_t)zgt_iters(300);
+  for (uint64_t h = 0; h <= blocks; h++) {
+    zg_state_block_t *blk;
+    CHECK_OK(zg_state_block_begin(st, &blk, h));
+    zg_account_t acct = {xu_u(1), h};
+    CHECK_OK(zg_state_put_account(blk, &a, &acct));
+    CHECK_OK(zg_state_put_account(blk, &b, &acct));
+    CHECK_OK(zg_state_block_commit(blk, NULL, NULL));
+  }
+  atomic_store(&r.stop, true);
+  pthread_join(th, NULL);
+  CHECK_EQ(r.torn, 0);
+  CHECK_EQ(r.errors, 0);
+  CHECK(r.max_seen <= blocks);
+  printf("  %ld snapshot reads during %" PRIu64 " blocks, none torn\n", r.reads, blocks);
+  zg_state_close(st);
+  xu_rm_rf(dir);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ZGT_RUN(test_accounts_and_storage);
   ZGT_RUN(test_digest_format);
   ZGT_RUN(test_savepoints_and_outbox);
+  ZGT_RUN(test_readers_during_blocks);
   ZGT_RUN(test_crash_safety);
   return zgt_done();
 }
