@@ -55,7 +55,8 @@ static bool bx_open(bx_t *x, bool sync, bool cross) {
     if (zg_state_open(&x->st[l], p, l, x->lanes, &o)) return false;
   }
   zg_u256_t bf = zg_u256_from_u64(1000000000);
-  if (zg_sc_registry_new(&x->reg) || zg_exec_create(&x->ex, x->st, x->lanes, x->reg, BX_CHAIN, &bf)) return false;
+  if (zg_sc_registry_new(&x->reg) || zg_exec_create(&x->ex, x->st, x->lanes, x->reg, BX_CHAIN, &bf))
+    return false;
   static zg_genesis_alloc_t alloc[BX_TXS];
   for (uint32_t i = 0; i < BX_TXS; i++) {
     x->from[i] = bx_addr(1, i, 0);

@@ -140,7 +140,8 @@ typedef struct zg_exec zg_exec_t;
 /* Creates an executor over states[0..lanes) (borrowed; states[i] is lane i)
  * and the registry (borrowed). */
 ZG_WARN_UNUSED zg_err_t zg_exec_create(zg_exec_t **out, zg_state_t *const *states, uint32_t lanes,
-                                       const zg_sc_registry_t *reg, uint64_t chain_id, const zg_u256_t *base_fee);
+                                       const zg_sc_registry_t *reg, uint64_t chain_id,
+                                       const zg_u256_t *base_fee);
 void zg_exec_destroy(zg_exec_t *ex);
 
 /* The lane that owns addr (see the file comment). */
@@ -156,8 +157,9 @@ typedef struct {
  * genesis hook of each contract living on it (genesis_json passed through,
  * may be NULL). ZG_ESTATE when the lane is past genesis; ZG_EREVERT when a
  * hook reverts. */
-ZG_WARN_UNUSED zg_err_t zg_exec_genesis(zg_exec_t *ex, uint32_t lane, const zg_genesis_alloc_t *alloc, size_t n,
-                                        const void *genesis_json, uint64_t timestamp_ms, uint8_t digest[32]);
+ZG_WARN_UNUSED zg_err_t zg_exec_genesis(zg_exec_t *ex, uint32_t lane, const zg_genesis_alloc_t *alloc,
+                                        size_t n, const void *genesis_json, uint64_t timestamp_ms,
+                                        uint8_t digest[32]);
 
 /* Executes one block of ctx->lane at ctx->height (the executed height + 1).
  * imports[0..lanes): for each source lane the new import height (this
@@ -180,9 +182,9 @@ ZG_WARN_UNUSED zg_err_t zg_exec_call(zg_exec_t *ex, zg_sc_result_t *res, const z
  * a view method is run read-only and a revert is reported as ZG_EREVERT
  * with the reason in reason (may be NULL, 256 bytes); an unknown method or
  * value to a non-payable method is ZG_EREVERT too. */
-ZG_WARN_UNUSED zg_err_t zg_exec_estimate_gas(zg_exec_t *ex, uint64_t *gas, char *reason, const zg_eth_addr_t *from,
-                                             const zg_eth_addr_t *to, const zg_u256_t *value, const uint8_t *data,
-                                             size_t len);
+ZG_WARN_UNUSED zg_err_t zg_exec_estimate_gas(zg_exec_t *ex, uint64_t *gas, char *reason,
+                                             const zg_eth_addr_t *from, const zg_eth_addr_t *to,
+                                             const zg_u256_t *value, const uint8_t *data, size_t len);
 
 /* ---- helpers shared with the RPC and the validator ---- */
 
@@ -190,7 +192,8 @@ ZG_WARN_UNUSED zg_err_t zg_exec_estimate_gas(zg_exec_t *ex, uint64_t *gas, char 
  * RLP([status, cumulativeGasUsed, logsBloom, logs])). */
 ZG_WARN_UNUSED zg_err_t zg_exec_receipt_encode(zg_buf_t *out, const zg_exec_receipt_t *r);
 /* ORs the Ethereum bloom bits of one log (address and each topic) into bloom. */
-void zg_exec_bloom_add(uint8_t bloom[256], const uint8_t *address, const uint8_t (*topics)[32], unsigned n_topics);
+void zg_exec_bloom_add(uint8_t bloom[256], const uint8_t *address, const uint8_t (*topics)[32],
+                       unsigned n_topics);
 /* The keccak binary Merkle root over leaves[0..n) described above
  * (allocates n/2 nodes of scratch: ZG_ENOMEM). */
 ZG_WARN_UNUSED zg_err_t zg_exec_merkle_root(uint8_t out[32], const uint8_t (*leaves)[32], size_t n);

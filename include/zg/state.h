@@ -123,13 +123,16 @@ ZG_WARN_UNUSED zg_err_t zg_state_savepoint(zg_state_block_t *b);
 ZG_WARN_UNUSED zg_err_t zg_state_release(zg_state_block_t *b);
 void zg_state_rollback(zg_state_block_t *b);
 
-ZG_WARN_UNUSED zg_err_t zg_state_get_account(zg_state_block_t *b, const zg_eth_addr_t *addr, zg_account_t *out);
+ZG_WARN_UNUSED zg_err_t zg_state_get_account(zg_state_block_t *b, const zg_eth_addr_t *addr,
+                                             zg_account_t *out);
 ZG_WARN_UNUSED zg_err_t zg_state_put_account(zg_state_block_t *b, const zg_eth_addr_t *addr,
                                              const zg_account_t *acct);
 /* balance += amount; ZG_EOVERFLOW past 2^256 - 1. */
-ZG_WARN_UNUSED zg_err_t zg_state_credit(zg_state_block_t *b, const zg_eth_addr_t *addr, const zg_u256_t *amount);
+ZG_WARN_UNUSED zg_err_t zg_state_credit(zg_state_block_t *b, const zg_eth_addr_t *addr,
+                                        const zg_u256_t *amount);
 /* balance -= amount; ZG_EFUNDS when the balance is smaller. */
-ZG_WARN_UNUSED zg_err_t zg_state_debit(zg_state_block_t *b, const zg_eth_addr_t *addr, const zg_u256_t *amount);
+ZG_WARN_UNUSED zg_err_t zg_state_debit(zg_state_block_t *b, const zg_eth_addr_t *addr,
+                                       const zg_u256_t *amount);
 
 /* Contract storage (klen 1..ZG_STATE_MAX_SKEY). sget copies into out. */
 ZG_WARN_UNUSED zg_err_t zg_state_sget(zg_state_block_t *b, const zg_eth_addr_t *contract, const uint8_t *key,
@@ -141,10 +144,9 @@ ZG_WARN_UNUSED zg_err_t zg_state_sdel(zg_state_block_t *b, const zg_eth_addr_t *
                                       size_t klen);
 /* Calls fn for each key of contract starting with prefix, in key order,
  * until fn returns false. fn must not write to the state. */
-ZG_WARN_UNUSED zg_err_t zg_state_sscan(zg_state_block_t *b, const zg_eth_addr_t *contract, const uint8_t *prefix,
-                                       size_t plen,
-                                       bool (*fn)(void *arg, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl),
-                                       void *arg);
+ZG_WARN_UNUSED zg_err_t
+zg_state_sscan(zg_state_block_t *b, const zg_eth_addr_t *contract, const uint8_t *prefix, size_t plen,
+               bool (*fn)(void *arg, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl), void *arg);
 
 /* Adds a credit to this block's outbox for lane dst (written at commit;
  * rolled back with the savepoint it was made in). */
@@ -160,13 +162,12 @@ typedef struct zg_state_view zg_state_view_t;
 /* Opens a read snapshot of the last committed block. */
 ZG_WARN_UNUSED zg_err_t zg_state_view_begin(zg_state_t *st, zg_state_view_t **out);
 void zg_state_view_end(zg_state_view_t *v);
-ZG_WARN_UNUSED zg_err_t zg_state_view_account(zg_state_view_t *v, const zg_eth_addr_t *addr, zg_account_t *out);
-ZG_WARN_UNUSED zg_err_t zg_state_view_sget(zg_state_view_t *v, const zg_eth_addr_t *contract, const uint8_t *key,
-                                           size_t klen, zg_buf_t *out, bool *found);
-ZG_WARN_UNUSED zg_err_t zg_state_view_sscan(zg_state_view_t *v, const zg_eth_addr_t *contract,
-                                            const uint8_t *prefix, size_t plen,
-                                            bool (*fn)(void *arg, const uint8_t *k, size_t kl, const uint8_t *v,
-                                                       size_t vl),
-                                            void *arg);
+ZG_WARN_UNUSED zg_err_t zg_state_view_account(zg_state_view_t *v, const zg_eth_addr_t *addr,
+                                              zg_account_t *out);
+ZG_WARN_UNUSED zg_err_t zg_state_view_sget(zg_state_view_t *v, const zg_eth_addr_t *contract,
+                                           const uint8_t *key, size_t klen, zg_buf_t *out, bool *found);
+ZG_WARN_UNUSED zg_err_t zg_state_view_sscan(
+    zg_state_view_t *v, const zg_eth_addr_t *contract, const uint8_t *prefix, size_t plen,
+    bool (*fn)(void *arg, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl), void *arg);
 
 #endif

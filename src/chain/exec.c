@@ -27,8 +27,8 @@
 #include "zg/hash.h"
 #include "zg/log.h"
 
-zg_err_t zg_exec_create(zg_exec_t **out, zg_state_t *const *states, uint32_t lanes, const zg_sc_registry_t *reg,
-                        uint64_t chain_id, const zg_u256_t *base_fee) {
+zg_err_t zg_exec_create(zg_exec_t **out, zg_state_t *const *states, uint32_t lanes,
+                        const zg_sc_registry_t *reg, uint64_t chain_id, const zg_u256_t *base_fee) {
   if (out) *out = NULL;
   if (!out || !states || lanes == 0 || lanes > ZG_STATE_MAX_LANES || !reg || !base_fee) return ZG_EINVAL;
   for (uint32_t i = 0; i < lanes; i++)
@@ -54,7 +54,8 @@ uint32_t zg_exec_owner_lane(const zg_exec_t *ex, const zg_eth_addr_t *addr) {
 }
 
 uint64_t zg_exec_intrinsic_gas(const uint8_t *data, size_t len, uint32_t access_addrs, uint32_t access_keys) {
-  uint64_t g = ZG_GAS_TX + (uint64_t)access_addrs * ZG_GAS_ACCESS_ADDR + (uint64_t)access_keys * ZG_GAS_ACCESS_KEY;
+  uint64_t g =
+      ZG_GAS_TX + (uint64_t)access_addrs * ZG_GAS_ACCESS_ADDR + (uint64_t)access_keys * ZG_GAS_ACCESS_KEY;
   for (size_t i = 0; i < len; i++) g += data[i] ? ZG_GAS_DATA_NONZERO : ZG_GAS_DATA_ZERO;
   return g;
 }
@@ -65,7 +66,8 @@ static bool fatal(zg_err_t e) { return e == ZG_EIO || e == ZG_ENOMEM || e == ZG_
 
 /* Credits amount to `to`: directly when this lane owns it, else through the
  * outbox of its owner lane. */
-static zg_err_t route_credit(zg_exec_t *ex, zg_state_block_t *b, const zg_eth_addr_t *to, const zg_u256_t *amount) {
+static zg_err_t route_credit(zg_exec_t *ex, zg_state_block_t *b, const zg_eth_addr_t *to,
+                             const zg_u256_t *amount) {
   uint32_t lane = zg_exec_owner_lane(ex, to);
   if (lane == zg_state_lane(zg_state_block_state(b))) return zg_state_credit(b, to, amount);
   return zg_state_outbox_add(b, lane, to, amount);
@@ -163,8 +165,8 @@ static void drop_logs(bhost_t *bh) {
 /* ---- transactions ---- */
 
 /* The checks that make a transaction droppable; no writes. */
-static zg_err_t precheck(zg_exec_t *ex, zg_state_block_t *b, const zg_block_ctx_t *ctx, const zg_exec_tx_t *tx,
-                         zg_account_t *acct, zg_err_t *drop) {
+static zg_err_t precheck(zg_exec_t *ex, zg_state_block_t *b, const zg_block_ctx_t *ctx,
+                         const zg_exec_tx_t *tx, zg_account_t *acct, zg_err_t *drop) {
   *drop = ZG_OK;
   if (!tx->has_to) return *drop = ZG_EUNSUPPORTED, ZG_OK;
   if (!tx->has_chain_id || tx->chain_id != ex->chain_id) return *drop = ZG_ECHAINID, ZG_OK;
@@ -188,7 +190,8 @@ static zg_err_t precheck(zg_exec_t *ex, zg_state_block_t *b, const zg_block_ctx_
  * LMDB transaction costs more than the transfer): the debit cannot fail
  * (funds were checked), and a credit that would overflow the recipient is
  * undone by hand. */
-static zg_err_t plain_transfer(zg_exec_t *ex, zg_state_block_t *b, const zg_exec_tx_t *tx, zg_exec_receipt_t *r) {
+static zg_err_t plain_transfer(zg_exec_t *ex, zg_state_block_t *b, const zg_exec_tx_t *tx,
+                               zg_exec_receipt_t *r) {
   if (zg_u256_is_zero(&tx->value)) return ZG_OK;
   ZG_TRY(zg_state_debit(b, &tx->sender, &tx->value));
   zg_err_t e = route_credit(ex, b, &tx->to, &tx->value);
@@ -201,7 +204,8 @@ static zg_err_t plain_transfer(zg_exec_t *ex, zg_state_block_t *b, const zg_exec
 /* Runs the value transfer and the call of an included transaction under a
  * savepoint. Sets r->status, r->reason, *gas (on top of intrinsic). */
 static zg_err_t run_call(zg_exec_t *ex, zg_state_block_t *b, bhost_t *bh, const zg_block_ctx_t *ctx,
-                         const zg_exec_tx_t *tx, uint64_t intrinsic, zg_exec_receipt_t *r, uint64_t *gas_used) {
+                         const zg_exec_tx_t *tx, uint64_t intrinsic, zg_exec_receipt_t *r,
+                         uint64_t *gas_used) {
   const zg_sc_contract_t *c = zg_sc_find(ex->reg, &tx->to);
   *gas_used = intrinsic;
   r->status = 1;
@@ -217,7 +221,8 @@ static zg_err_t run_call(zg_exec_t *ex, zg_state_block_t *b, bhost_t *bh, const 
   if (e) goto fail;
   if (c && r->status) {
     uint64_t mgas = 0;
-    if (zg_sc_gas(ex->reg, &tx->to, tx->data, tx->data_len, &mgas) == ZG_OK && tx->gas_limit - intrinsic < mgas) {
+    if (zg_sc_gas(ex->reg, &tx->to, tx->data, tx->data_len, &mgas) == ZG_OK &&
+        tx->gas_limit - intrinsic < mgas) {
       r->status = 0;
       snprintf(r->reason, sizeof r->reason, "out of gas");
       *gas_used = tx->gas_limit;
@@ -351,8 +356,8 @@ static zg_err_t end_block(bhost_t *bh, const zg_block_ctx_t *ctx) {
   return bh->err ? bh->err : e;
 }
 
-zg_err_t zg_exec_block(zg_exec_t *ex, zg_exec_result_t *res, const zg_block_ctx_t *ctx, const uint64_t *imports,
-                       const zg_exec_tx_t *txs, size_t n) {
+zg_err_t zg_exec_block(zg_exec_t *ex, zg_exec_result_t *res, const zg_block_ctx_t *ctx,
+                       const uint64_t *imports, const zg_exec_tx_t *txs, size_t n) {
   if (res) memset(res, 0, sizeof *res);
   if (!ex || !res || !ctx || !imports || (n && !txs) || ctx->lane >= ex->lanes) return ZG_EINVAL;
   if (ctx->chain_id != ex->chain_id) return ZG_ECHAINID;
@@ -397,7 +402,8 @@ zg_err_t zg_exec_genesis(zg_exec_t *ex, uint32_t lane, const zg_genesis_alloc_t 
   bhost_t bh = {.ex = ex, .b = b};
   zg_err_t e = ZG_OK;
   for (size_t i = 0; i < n && !e; i++)
-    if (zg_exec_owner_lane(ex, &alloc[i].addr) == lane) e = zg_state_credit(b, &alloc[i].addr, &alloc[i].balance);
+    if (zg_exec_owner_lane(ex, &alloc[i].addr) == lane)
+      e = zg_state_credit(b, &alloc[i].addr, &alloc[i].balance);
   zg_block_ctx_t ctx = {.lane = lane, .timestamp_ms = timestamp_ms, .chain_id = ex->chain_id};
   for (size_t i = 0; i < zg_sc_count(ex->reg) && !e; i++) {
     const zg_sc_contract_t *c = zg_sc_at(ex->reg, i);

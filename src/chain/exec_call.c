@@ -42,7 +42,9 @@ static zg_err_t vh_balance(zg_sc_host_t *h, const zg_eth_addr_t *who, zg_u256_t 
   *out = e ? zg_u256_from_u64(0) : a.balance;
   return e;
 }
-static zg_err_t vh_transfer(zg_sc_host_t *h, const zg_eth_addr_t *to, const zg_u256_t *amount) { return ZG_EPERM; }
+static zg_err_t vh_transfer(zg_sc_host_t *h, const zg_eth_addr_t *to, const zg_u256_t *amount) {
+  return ZG_EPERM;
+}
 static zg_err_t vh_emit(zg_sc_host_t *h, const zg_sc_log_t *log) { return ZG_EPERM; }
 
 zg_err_t zg_exec_call(zg_exec_t *ex, zg_sc_result_t *res, const zg_eth_addr_t *from, const zg_eth_addr_t *to,
@@ -81,7 +83,8 @@ zg_err_t zg_exec_call(zg_exec_t *ex, zg_sc_result_t *res, const zg_eth_addr_t *f
 }
 
 zg_err_t zg_exec_estimate_gas(zg_exec_t *ex, uint64_t *gas, char *reason, const zg_eth_addr_t *from,
-                              const zg_eth_addr_t *to, const zg_u256_t *value, const uint8_t *data, size_t len) {
+                              const zg_eth_addr_t *to, const zg_u256_t *value, const uint8_t *data,
+                              size_t len) {
   if (gas) *gas = 0;
   if (reason) reason[0] = 0;
   if (!ex || !gas || !to || (len && !data)) return ZG_EINVAL;
@@ -98,7 +101,9 @@ zg_err_t zg_exec_estimate_gas(zg_exec_t *ex, uint64_t *gas, char *reason, const 
     if (memcmp(sel, data, 4) == 0) m = &c->methods[i];
   }
   bool paid = value && !zg_u256_is_zero(value);
-  const char *why = !m ? "unknown method" : paid && !(m->flags & ZG_SC_PAYABLE) ? "method is not payable" : NULL;
+  const char *why = !m                                    ? "unknown method"
+                    : paid && !(m->flags & ZG_SC_PAYABLE) ? "method is not payable"
+                                                          : NULL;
   if (why) {
     if (reason) snprintf(reason, 256, "%s: %s", c->name, why);
     return ZG_EREVERT;

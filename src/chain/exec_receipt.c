@@ -25,7 +25,8 @@ static void bloom_add_one(uint8_t bloom[256], const uint8_t *p, size_t n) {
   }
 }
 
-void zg_exec_bloom_add(uint8_t bloom[256], const uint8_t *address, const uint8_t (*topics)[32], unsigned n_topics) {
+void zg_exec_bloom_add(uint8_t bloom[256], const uint8_t *address, const uint8_t (*topics)[32],
+                       unsigned n_topics) {
   bloom_add_one(bloom, address, 20);
   for (unsigned i = 0; i < n_topics; i++) bloom_add_one(bloom, topics[i], 32);
 }
@@ -37,9 +38,9 @@ zg_err_t zg_exec_receipt_encode(zg_buf_t *out, const zg_exec_receipt_t *r) {
   if (r->type != 0) e = zg_buf_push(out, r->type);
   zg_rlp_writer_t w;
   zg_rlp_writer_init(&w, out);
-#define T(x)            \
-  do {                  \
-    if (!e) e = (x);    \
+#define T(x)         \
+  do {               \
+    if (!e) e = (x); \
   } while (0)
   T(zg_rlp_list_begin(&w));
   T(zg_rlp_put_u64(&w, r->status));

@@ -74,7 +74,8 @@ zg_err_t zg_state_open(zg_state_t **out, const char *dir, uint32_t lane, uint32_
   ko.no_sync = opts ? opts->no_sync : false;
   zg_err_t e = zg_kvdb_open(&st->db, dir, &ko);
   if (e) goto fail;
-  if ((e = zg_kvdb_dbi_open(st->db, &st->acct, "acct", true)) || (e = zg_kvdb_dbi_open(st->db, &st->store, "store", true)) ||
+  if ((e = zg_kvdb_dbi_open(st->db, &st->acct, "acct", true)) ||
+      (e = zg_kvdb_dbi_open(st->db, &st->store, "store", true)) ||
       (e = zg_kvdb_dbi_open(st->db, &st->outbox, "outbox", true)) ||
       (e = zg_kvdb_dbi_open(st->db, &st->meta, "meta", true)) ||
       (e = zg_kvdb_dbi_open(st->db, &st->blocks, "blocks", true)))
@@ -110,7 +111,8 @@ static zg_err_t acct_decode(zg_account_t *a, zg_slice_t v) {
   return ZG_OK;
 }
 
-static zg_err_t read_account(zg_state_t *st, zg_kvdb_txn_t *txn, const zg_eth_addr_t *addr, zg_account_t *out) {
+static zg_err_t read_account(zg_state_t *st, zg_kvdb_txn_t *txn, const zg_eth_addr_t *addr,
+                             zg_account_t *out) {
   memset(out, 0, sizeof *out);
   zg_slice_t v;
   zg_err_t e = zg_kvdb_get(txn, st->acct, zg_slice(addr->bytes, 20), &v);
@@ -120,7 +122,8 @@ static zg_err_t read_account(zg_state_t *st, zg_kvdb_txn_t *txn, const zg_eth_ad
 }
 
 /* contract(20) || key: the storage table's key. */
-static zg_err_t skey(uint8_t out[20 + ZG_STATE_MAX_SKEY], const zg_eth_addr_t *c, const uint8_t *key, size_t klen) {
+static zg_err_t skey(uint8_t out[20 + ZG_STATE_MAX_SKEY], const zg_eth_addr_t *c, const uint8_t *key,
+                     size_t klen) {
   if (klen == 0 || klen > ZG_STATE_MAX_SKEY || !key) return ZG_EINVAL;
   memcpy(out, c->bytes, 20);
   memcpy(out + 20, key, klen);
@@ -427,13 +430,14 @@ zg_err_t zg_state_sdel(zg_state_block_t *b, const zg_eth_addr_t *contract, const
   return e == ZG_ENOTFOUND ? ZG_OK : e;
 }
 
-zg_err_t zg_state_sscan(zg_state_block_t *b, const zg_eth_addr_t *contract, const uint8_t *prefix, size_t plen,
-                        scan_fn fn, void *arg) {
+zg_err_t zg_state_sscan(zg_state_block_t *b, const zg_eth_addr_t *contract, const uint8_t *prefix,
+                        size_t plen, scan_fn fn, void *arg) {
   if (!b || !contract) return ZG_EINVAL;
   return read_scan(b->st, cur(b), contract, prefix, plen, fn, arg);
 }
 
-zg_err_t zg_state_outbox_add(zg_state_block_t *b, uint32_t dst, const zg_eth_addr_t *to, const zg_u256_t *amount) {
+zg_err_t zg_state_outbox_add(zg_state_block_t *b, uint32_t dst, const zg_eth_addr_t *to,
+                             const zg_u256_t *amount) {
   if (!b || !to || !amount || dst >= b->st->lanes || dst == b->st->lane) return ZG_EINVAL;
   if (zg_u256_is_zero(amount)) return ZG_OK;
   if (b->nob == b->cap) {
@@ -515,7 +519,8 @@ static zg_kvdb_dbi_t table_dbi(const zg_state_t *st, uint8_t table) {
 /* keccak256 of the block's write set (see zg/state.h). */
 static zg_err_t write_set_hash(zg_state_block_t *b, uint8_t out[32]) {
   size_t n = 0;
-  for (size_t off = 0; off < b->touched.len; n++) off += 3 + ((size_t)b->touched.ptr[off + 1] << 8 | b->touched.ptr[off + 2]);
+  for (size_t off = 0; off < b->touched.len; n++)
+    off += 3 + ((size_t)b->touched.ptr[off + 1] << 8 | b->touched.ptr[off + 2]);
   const uint8_t **ents = malloc((n ? n : 1) * sizeof *ents);
   if (!ents) return ZG_ENOMEM;
   size_t i = 0;
@@ -613,14 +618,14 @@ zg_err_t zg_state_view_account(zg_state_view_t *v, const zg_eth_addr_t *addr, zg
   return read_account(v->st, v->txn, addr, out);
 }
 
-zg_err_t zg_state_view_sget(zg_state_view_t *v, const zg_eth_addr_t *contract, const uint8_t *key, size_t klen,
-                            zg_buf_t *out, bool *found) {
+zg_err_t zg_state_view_sget(zg_state_view_t *v, const zg_eth_addr_t *contract, const uint8_t *key,
+                            size_t klen, zg_buf_t *out, bool *found) {
   if (!v || !contract || !out || !found) return ZG_EINVAL;
   return read_sget(v->st, v->txn, contract, key, klen, out, found);
 }
 
-zg_err_t zg_state_view_sscan(zg_state_view_t *v, const zg_eth_addr_t *contract, const uint8_t *prefix, size_t plen,
-                             scan_fn fn, void *arg) {
+zg_err_t zg_state_view_sscan(zg_state_view_t *v, const zg_eth_addr_t *contract, const uint8_t *prefix,
+                             size_t plen, scan_fn fn, void *arg) {
   if (!v || !contract) return ZG_EINVAL;
   return read_scan(v->st, v->txn, contract, prefix, plen, fn, arg);
 }

@@ -81,7 +81,8 @@ zg_err_t zg_sc_register(zg_sc_registry_t *r, const zg_sc_contract_t *c) {
   if (!e && r->n == r->cap) {
     size_t cap = r->cap ? 2 * r->cap : 8;
     entry_t *p = realloc(r->e, cap * sizeof *p);
-    if (!p) e = ZG_ENOMEM;
+    if (!p)
+      e = ZG_ENOMEM;
     else {
       r->e = p;
       r->cap = cap;
@@ -198,7 +199,8 @@ zg_err_t zg_sc_call(const zg_sc_registry_t *r, zg_sc_host_t *host, const uint8_t
     if (!zg_u256_is_zero(&host->value) && !(m->flags & ZG_SC_PAYABLE))
       zg_sc_revert(res, "%s: method %s is not payable", en->c->name, m->signature);
     else if (host->read_only && !view)
-      zg_sc_revert(res, "%s: method %s changes state: not allowed in a read-only call", en->c->name, m->signature);
+      zg_sc_revert(res, "%s: method %s changes state: not allowed in a read-only call", en->c->name,
+                   m->signature);
     else if (view || host->read_only) {
       ro_host_t ro = {*host, false};
       ro.h.read_only = true;

@@ -84,7 +84,8 @@ static inline zg_exec_tx_t xu_transfer(const zg_eth_addr_t *from, const zg_eth_a
   return t;
 }
 
-static inline zg_block_ctx_t xu_ctx(uint32_t lane, uint64_t height, uint64_t base_fee, const zg_eth_addr_t *proposer) {
+static inline zg_block_ctx_t xu_ctx(uint32_t lane, uint64_t height, uint64_t base_fee,
+                                    const zg_eth_addr_t *proposer) {
   zg_block_ctx_t c;
   memset(&c, 0, sizeof c);
   c.lane = lane;

@@ -17,8 +17,8 @@ typedef struct {
   zg_exec_t *ex;
 } world_t;
 
-static bool world_open(world_t *w, const char *tag, uint32_t lanes, uint64_t base_fee, const zg_genesis_alloc_t *alloc,
-                       size_t n) {
+static bool world_open(world_t *w, const char *tag, uint32_t lanes, uint64_t base_fee,
+                       const zg_genesis_alloc_t *alloc, size_t n) {
   memset(w, 0, sizeof *w);
   w->lanes = lanes;
   xu_mkdtemp(w->dir, sizeof w->dir, tag);
@@ -311,7 +311,7 @@ static void run_script(uint64_t seed, uint64_t perturb_h, uint8_t (*digests)[2][
       zg_exec_tx_t txs[8];
       int n = 0;
       for (int i = (int)lane; i < 8; i += 2) {
-        if (zgt_rand_below(2) && i > 1) continue; /* accounts 0 and 1 send in every block */
+        if (zgt_rand_below(2) && i > 1) continue;     /* accounts 0 and 1 send in every block */
         int r = (i + 1 + (int)zgt_rand_below(7)) % 8; /* never itself: the value must show */
         uint64_t v = zgt_rand_below(100000);
         if (perturb_h == (uint64_t)h && lane == 0 && n == 0) v++;

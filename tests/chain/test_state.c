@@ -323,9 +323,12 @@ static void *reader_main(void *arg) {
       continue;
     }
     zg_account_t x, y;
-    if (zg_state_view_account(v, &a, &x) || zg_state_view_account(v, &b, &y)) r->errors++;
-    else if (x.nonce != y.nonce) r->torn++;
-    else if (x.nonce > r->max_seen) r->max_seen = x.nonce;
+    if (zg_state_view_account(v, &a, &x) || zg_state_view_account(v, &b, &y))
+      r->errors++;
+    else if (x.nonce != y.nonce)
+      r->torn++;
+    else if (x.nonce > r->max_seen)
+      r->max_seen = x.nonce;
     zg_state_view_end(v);
     r->reads++;
   }

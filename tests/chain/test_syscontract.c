@@ -30,7 +30,8 @@ static zg_sc_status_t ret_word(zg_sc_result_t *res, const uint8_t w[32]) {
   return zg_buf_append(&res->ret, w, 32) ? ZG_SC_FAIL : ZG_SC_OK;
 }
 
-static zg_sc_status_t emit_word_event(zg_sc_host_t *h, const char *sig, const zg_eth_addr_t *who, const uint8_t w[32]) {
+static zg_sc_status_t emit_word_event(zg_sc_host_t *h, const char *sig, const zg_eth_addr_t *who,
+                                      const uint8_t w[32]) {
   zg_sc_log_t lg;
   memset(&lg, 0, sizeof lg);
   lg.address = h->self;
@@ -112,8 +113,10 @@ static zg_sc_status_t m_payout(zg_sc_host_t *h, const uint8_t *args, size_t len,
   zg_u256_t amt;
   zg_u256_from_be32(&amt, w);
   zg_err_t e = h->transfer(h, &to, &amt);
-  if (e == ZG_ERANGE) st = zg_sc_revert(res, "payout: contract balance too small");
-  else if (e) st = ZG_SC_FAIL;
+  if (e == ZG_ERANGE)
+    st = zg_sc_revert(res, "payout: contract balance too small");
+  else if (e)
+    st = ZG_SC_FAIL;
 out:
   zg_abi_arena_clear(&a);
   return st;
@@ -152,14 +155,10 @@ static zg_sc_status_t counter_genesis(zg_sc_host_t *h, const void *json, zg_sc_r
 }
 
 static const zg_sc_method_t counter_methods[] = {
-    {"increment(uint256)", 0, 5000, m_increment},
-    {"get()", ZG_SC_VIEW, 1000, m_get},
-    {"deposit()", ZG_SC_PAYABLE, 3000, m_deposit},
-    {"boom(uint256)", 0, 2000, m_boom},
-    {"sneaky()", ZG_SC_VIEW, 100, m_sneaky},
-    {"payout(address,uint256)", 0, 4000, m_payout},
-    {"depositors()", ZG_SC_VIEW, 500, m_depositors},
-    {"myBalance()", ZG_SC_VIEW, 500, m_mybalance},
+    {"increment(uint256)", 0, 5000, m_increment},    {"get()", ZG_SC_VIEW, 1000, m_get},
+    {"deposit()", ZG_SC_PAYABLE, 3000, m_deposit},   {"boom(uint256)", 0, 2000, m_boom},
+    {"sneaky()", ZG_SC_VIEW, 100, m_sneaky},         {"payout(address,uint256)", 0, 4000, m_payout},
+    {"depositors()", ZG_SC_VIEW, 500, m_depositors}, {"myBalance()", ZG_SC_VIEW, 500, m_mybalance},
 };
 
 static const zg_sc_contract_t counter = {
@@ -185,8 +184,8 @@ static bool world_open(world_t *w, const zg_genesis_alloc_t *alloc, size_t n) {
   memset(w, 0, sizeof *w);
   xu_mkdtemp(w->dir, sizeof w->dir, "sc");
   zg_u256_t bf = xu_u(7);
-  if (xu_open_lanes(w->st, w->dir, 2, false) || zg_sc_registry_new(&w->reg) || zg_sc_register(w->reg, &counter) ||
-      zg_exec_create(&w->ex, w->st, 2, w->reg, XU_CHAIN_ID, &bf))
+  if (xu_open_lanes(w->st, w->dir, 2, false) || zg_sc_registry_new(&w->reg) ||
+      zg_sc_register(w->reg, &counter) || zg_exec_create(&w->ex, w->st, 2, w->reg, XU_CHAIN_ID, &bf))
     return false;
   for (uint32_t l = 0; l < 2; l++)
     if (zg_exec_genesis(w->ex, l, alloc, n, NULL, 0, NULL)) return false;
@@ -249,7 +248,9 @@ static uint64_t eth_call_u64(world_t *w, const char *sig) {
 
 /* ---- cases ---- */
 
-static zg_sc_status_t m_nop(zg_sc_host_t *h, const uint8_t *a, size_t l, zg_sc_result_t *r) { return ZG_SC_OK; }
+static zg_sc_status_t m_nop(zg_sc_host_t *h, const uint8_t *a, size_t l, zg_sc_result_t *r) {
+  return ZG_SC_OK;
+}
 
 static void test_registry(void) {
   zg_sc_registry_t *r;
