@@ -186,21 +186,6 @@ static zg_err_t precheck(zg_exec_t *ex, zg_state_block_t *b, const zg_block_ctx_
   return ZG_OK;
 }
 
-/* A value transfer to an account without code needs no savepoint (a nested
- * LMDB transaction costs more than the transfer): the debit cannot fail
- * (funds were checked), and a credit that would overflow the recipient is
- * undone by hand. */
-static zg_err_t plain_transfer(zg_exec_t *ex, zg_state_block_t *b, const zg_exec_tx_t *tx,
-                               zg_exec_receipt_t *r) {
-  if (zg_u256_is_zero(&tx->value)) return ZG_OK;
-  ZG_TRY(zg_state_debit(b, &tx->sender, &tx->value));
-  zg_err_t e = route_credit(ex, b, &tx->to, &tx->value);
-  if (e != ZG_EOVERFLOW) return e;
-  r->status = 0;
-  snprintf(r->reason, sizeof r->reason, "balance overflow");
-  return zg_state_credit(b, &tx->sender, &tx->value);
-}
-
 /* Runs the value transfer and the call of an included transaction under a
  * savepoint. Sets r->status, r->reason, *gas (on top of intrinsic). */
 static zg_err_t run_call(zg_exec_t *ex, zg_state_block_t *b, bhost_t *bh, const zg_block_ctx_t *ctx,
@@ -209,7 +194,6 @@ static zg_err_t run_call(zg_exec_t *ex, zg_state_block_t *b, bhost_t *bh, const 
   const zg_sc_contract_t *c = zg_sc_find(ex->reg, &tx->to);
   *gas_used = intrinsic;
   r->status = 1;
-  if (!c) return plain_transfer(ex, b, tx, r);
   ZG_TRY(zg_state_savepoint(b));
   zg_err_t e = zg_state_debit(b, &tx->sender, &tx->value);
   if (!e) e = route_credit(ex, b, &tx->to, &tx->value);
@@ -256,6 +240,28 @@ fail:
   return e;
 }
 
+/* A transaction to an account without code: the sender's nonce, value and
+ * fee in one write, no savepoint (a nested LMDB transaction costs more than
+ * the transfer). The debit cannot fail: the balance covers
+ * gas_limit * max_fee + value. A credit that would overflow the recipient
+ * (impossible with any real supply) reverts the value by hand. */
+static zg_err_t plain_transfer(zg_exec_t *ex, zg_state_block_t *b, const zg_exec_tx_t *tx, zg_account_t *acct,
+                               const zg_u256_t *price, uint64_t gas, zg_exec_receipt_t *r) {
+  zg_u256_t fee;
+  (void)zg_u256_mul_u64(&fee, price, gas);
+  if (!zg_u256_sub(&acct->balance, &acct->balance, &fee) ||
+      !zg_u256_sub(&acct->balance, &acct->balance, &tx->value))
+    return ZG_ESTATE; /* precheck guarantees otherwise */
+  ZG_TRY(zg_state_put_account(b, &tx->sender, acct));
+  r->status = 1;
+  if (zg_u256_is_zero(&tx->value)) return ZG_OK;
+  zg_err_t e = route_credit(ex, b, &tx->to, &tx->value);
+  if (e != ZG_EOVERFLOW) return e;
+  r->status = 0;
+  snprintf(r->reason, sizeof r->reason, "balance overflow");
+  return zg_state_credit(b, &tx->sender, &tx->value);
+}
+
 /* Executes one transaction: dropped, or included with a receipt. */
 static zg_err_t exec_tx(zg_exec_t *ex, zg_state_block_t *b, bhost_t *bh, const zg_block_ctx_t *ctx,
                         const zg_exec_tx_t *tx, zg_exec_receipt_t *r, uint64_t *cumulative) {
@@ -273,15 +279,20 @@ static zg_err_t exec_tx(zg_exec_t *ex, zg_state_block_t *b, bhost_t *bh, const z
     price = tx->max_fee;
   (void)zg_u256_sub(&tip, &price, &ctx->base_fee);
   r->effective_price = price;
-  acct.nonce++;
-  ZG_TRY(zg_state_put_account(b, &tx->sender, &acct));
   uint64_t intrinsic = zg_exec_intrinsic_gas(tx->data, tx->data_len, tx->access_addrs, tx->access_keys), gas;
-  ZG_TRY(run_call(ex, b, bh, ctx, tx, intrinsic, r, &gas));
-  if (gas > tx->gas_limit) gas = tx->gas_limit;
-  /* The balance covers gas_limit * max_fee (checked, and a call can only add
-   * to the sender's balance), so the fee debit cannot fail for funds. */
-  (void)zg_u256_mul_u64(&fee, &price, gas);
-  ZG_TRY(zg_state_debit(b, &tx->sender, &fee));
+  acct.nonce++;
+  if (!zg_sc_find(ex->reg, &tx->to)) {
+    ZG_TRY(plain_transfer(ex, b, tx, &acct, &price, intrinsic, r));
+    gas = intrinsic;
+  } else {
+    ZG_TRY(zg_state_put_account(b, &tx->sender, &acct));
+    ZG_TRY(run_call(ex, b, bh, ctx, tx, intrinsic, r, &gas));
+    if (gas > tx->gas_limit) gas = tx->gas_limit;
+    /* The balance covers gas_limit * max_fee (checked, and a call can only
+     * add to the sender's balance), so the fee debit cannot fail for funds. */
+    (void)zg_u256_mul_u64(&fee, &price, gas);
+    ZG_TRY(zg_state_debit(b, &tx->sender, &fee));
+  }
   (void)zg_u256_mul_u64(&tipped, &tip, gas);
   if (!zg_u256_is_zero(&tipped)) ZG_TRY(route_credit(ex, b, &ctx->proposer, &tipped));
   r->gas_used = gas;
