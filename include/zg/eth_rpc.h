@@ -108,6 +108,9 @@ typedef struct {
   uint8_t block_hash[32];
   uint64_t block_number;
   uint32_t tx_index;
+  /* Mined: the receipt's gasUsed, which eth_feeHistory weighs tips by (not
+   * shown in the transaction JSON). 0 when unknown: the gas limit is used. */
+  uint64_t gas_used;
 } zg_eth_tx_t;
 
 /* A log with its location. */

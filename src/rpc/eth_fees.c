@@ -4,6 +4,9 @@
  * its lane), the base fee of each and of the next block, the gas-used
  * ratio, and per requested percentile the priority fee paid at that point
  * of the block's gas (transactions sorted by tip, weighted by gas used).
+ * One block read per block (with its transactions when rewards are asked
+ * for): no per-transaction receipt lookups, so the cost is bounded by
+ * blockCount block reads.
  *
  * blockCount is clamped to ZG_ETH_FEE_HISTORY_MAX_BLOCKS and to the blocks
  * that exist (a lane starts at 1; block 0 counts only when the backend
@@ -57,18 +60,19 @@ static zg_err_t get_percentiles(zg_rpc_call_t *call, double *p, size_t *n, const
   return ZG_OK;
 }
 
-/* The rewards of one block at the np percentiles, appended to row. */
-static zg_err_t block_rewards(zg_rpc_call_t *call, const zg_eth_backend_t *be, zg_arena_t *arena,
-                              const zg_eth_block_t *b, const double *p, size_t np, json_t *row) {
+/* The rewards of one block (read with its full transactions) at the np
+ * percentiles, appended to row. A mined transaction's tip is its effective
+ * gas price above the base fee; each weighs its gas used (its gas limit when
+ * the backend does not say), as geth weighs by the receipts' gas. */
+static zg_err_t block_rewards(zg_rpc_call_t *call, zg_arena_t *arena, const zg_eth_block_t *b, const double *p,
+                              size_t np, json_t *row) {
+  if (b->n_txs && !b->txs) return refuse(call, ZG_ESTATE);
   tip_t *tips = b->n_txs ? zg_arena_alloc(arena, b->n_txs * sizeof *tips) : NULL;
   if (b->n_txs && !tips) return ZG_ENOMEM;
   for (size_t i = 0; i < b->n_txs; i++) {
-    zg_eth_receipt_t r;
-    memset(&r, 0, sizeof r);
-    zg_err_t e = be->receipt(be->ctx, arena, &r, b->tx_hashes[i]);
-    if (e != ZG_OK) return refuse(call, e == ZG_ENOTFOUND ? ZG_ESTATE : e);
-    tips[i].gas = r.gas_used;
-    if (!zg_u256_sub(&tips[i].tip, &r.effective_gas_price, &b->base_fee)) tips[i].tip = zg_u256_from_u64(0);
+    const zg_eth_tx_t *t = &b->txs[i];
+    tips[i].gas = t->gas_used ? t->gas_used : t->gas;
+    if (!zg_u256_sub(&tips[i].tip, &t->gas_price, &b->base_fee)) tips[i].tip = zg_u256_from_u64(0);
   }
   if (b->n_txs) qsort(tips, b->n_txs, sizeof *tips, cmp_tip);
   size_t idx = 0;
@@ -86,9 +90,9 @@ static zg_err_t block_rewards(zg_rpc_call_t *call, const zg_eth_backend_t *be, z
 }
 
 static zg_err_t get_block(zg_rpc_call_t *call, const zg_eth_backend_t *be, zg_arena_t *arena, zg_eth_block_t *b,
-                          bool *found, uint32_t lane, uint64_t n) {
+                          bool *found, uint32_t lane, uint64_t n, bool full) {
   memset(b, 0, sizeof *b);
-  zg_err_t e = be->block_by_number(be->ctx, arena, b, lane, n, false);
+  zg_err_t e = be->block_by_number(be->ctx, arena, b, lane, n, full);
   *found = e == ZG_OK;
   return e == ZG_OK || e == ZG_ENOTFOUND ? ZG_OK : refuse(call, e);
 }
@@ -115,7 +119,7 @@ zg_err_t zg__eth_fee_history(zg_rpc_call_t *call, const zg_eth_backend_t *be, zg
   zg_eth_block_t b;
   bool found = false;
   if (count && oldest == 0) {
-    ZG_TRY(get_block(call, be, arena, &b, &found, ref.lane, 0));
+    ZG_TRY(get_block(call, be, arena, &b, &found, ref.lane, 0, false));
     if (!found) oldest = 1, count--;
   }
   if (count == 0) {
@@ -125,7 +129,7 @@ zg_err_t zg__eth_fee_history(zg_rpc_call_t *call, const zg_eth_backend_t *be, zg
   json_t *fees = json_array(), *ratios = json_array(), *rewards = np ? json_array() : NULL;
   e = fees && ratios && (rewards || !np) ? ZG_OK : ZG_ENOMEM;
   for (uint64_t n = oldest; e == ZG_OK && n <= newest; n++) {
-    e = get_block(call, be, arena, &b, &found, ref.lane, n);
+    e = get_block(call, be, arena, &b, &found, ref.lane, n, np > 0);
     if (e == ZG_OK && !found) e = refuse(call, ZG_ESTATE);
     if (e != ZG_OK) break;
     double ratio = b.gas_limit ? (double)b.gas_used / (double)b.gas_limit : 0.0;
@@ -134,14 +138,14 @@ zg_err_t zg__eth_fee_history(zg_rpc_call_t *call, const zg_eth_backend_t *be, zg
       e = ZG_ENOMEM;
     if (e == ZG_OK && np) {
       json_t *row = json_array();
-      e = row ? block_rewards(call, be, arena, &b, pct, np, row) : ZG_ENOMEM;
+      e = row ? block_rewards(call, arena, &b, pct, np, row) : ZG_ENOMEM;
       if (json_array_append_new(rewards, row) != 0 && e == ZG_OK) e = ZG_ENOMEM;
     }
   }
   /* The base fee after newest: its successor's, or the next block's to be. */
   zg_u256_t next = zg_u256_from_u64(0);
   if (e == ZG_OK && newest < head) {
-    e = get_block(call, be, arena, &b, &found, ref.lane, newest + 1);
+    e = get_block(call, be, arena, &b, &found, ref.lane, newest + 1, false);
     if (e == ZG_OK && !found) e = refuse(call, ZG_ESTATE);
     next = b.base_fee;
   } else if (e == ZG_OK) {

@@ -3,7 +3,8 @@
  * tests and the fuzz target: two lanes (heads 3 and 2), four transactions
  * (legacy EIP-155, EIP-1559 and EIP-2930 mined, one legacy pending), their
  * receipts and three logs, one funded account, a system contract whose
- * calls return a word or revert with Error("nope"), and send_raw outcomes
+ * calls return a word or revert with Error("nope"), three transactions with
+ * different tips in lane 1's block 2 (fee history), and send_raw outcomes
  * chosen by the first byte of the raw transaction.
  *
  * Values are byte patterns so that expected JSON stays readable: block
@@ -24,8 +25,8 @@
 
 typedef struct {
   zg_eth_block_t blocks[5]; /* lane 0: 1..3, lane 1: 1..2 */
-  uint8_t block_txs[5][1][32];
-  zg_eth_tx_t txs[4];
+  uint8_t block_txs[5][3][32];
+  zg_eth_tx_t txs[7];
   zg_eth_receipt_t receipts[3];
   zg_eth_log_t logs[3]; /* L1, L3 of tx 2 (lane 0, block 2), L2 of tx 3 (lane 1, block 1) */
   uint8_t topics[3][2][32];
@@ -152,6 +153,28 @@ static void fake_init(void) {
   t->from = f->a1;
   t->lane = 1;
 
+  /* T5..T7: lane 1 block 2, tips 4, 1 and 0 gwei over a base fee of 1 gwei. */
+  static const uint64_t prices[3] = {5, 2, 1}, gas[3] = {21000, 100000, 21000}, used[3] = {21000, 60000, 0};
+  for (int i = 0; i < 3; i++) {
+    t = &f->txs[4 + i];
+    fake_fill(t->hash, (uint8_t)(0xa5 + i), 32);
+    t->type = i == 1 ? ZG_ETH_TX_DYNAMIC_FEE : ZG_ETH_TX_LEGACY;
+    t->chain_id = 16888;
+    t->eip155 = true;
+    t->nonce = (uint64_t)i;
+    t->gas = gas[i];
+    t->gas_used = used[i];
+    t->gas_price = zg_u256_from_u64(prices[i] * FAKE_GWEI);
+    t->max_fee = zg_u256_from_u64(3 * FAKE_GWEI);
+    t->max_priority_fee = zg_u256_from_u64(FAKE_GWEI);
+    t->from = f->a1;
+    t->mined = true;
+    t->lane = 1;
+    fake_fill(t->block_hash, 0xc2, 32);
+    t->block_number = 2;
+    t->tx_index = (uint32_t)i;
+  }
+
   /* Logs. */
   f->log_data[31] = 0x2a;
   fake_fill(f->topics[0][0], 0xd1, 32);
@@ -207,16 +230,17 @@ static void fake_init(void) {
   f->receipts[2].cumulative_gas_used = f->receipts[2].gas_used = 30000;
 
   /* Blocks. */
-  for (int i = 0; i < 5; i++) fake_fill(f->block_txs[i][0], (uint8_t)(0xa1 + (i == 1 ? 1 : i == 3 ? 2 : 0)), 32);
+  for (int i = 0; i < 4; i++) fake_fill(f->block_txs[i][0], (uint8_t)(0xa1 + (i == 1 ? 1 : i == 3 ? 2 : 0)), 32);
   fake_block(&f->blocks[0], 0, 1, 0xb1, 0, 21000, (const uint8_t(*)[32])f->block_txs[0], 1);
   fake_block(&f->blocks[1], 0, 2, 0xb2, 0xb1, 45000, (const uint8_t(*)[32])f->block_txs[1], 1);
   fake_block(&f->blocks[2], 0, 3, 0xb3, 0xb2, 0, NULL, 0);
   fake_block(&f->blocks[3], 1, 1, 0xc1, 0, 30000, (const uint8_t(*)[32])f->block_txs[3], 1);
-  fake_block(&f->blocks[4], 1, 2, 0xc2, 0xc1, 0, NULL, 0);
+  for (int i = 0; i < 3; i++) fake_fill(f->block_txs[4][i], (uint8_t)(0xa5 + i), 32);
+  fake_block(&f->blocks[4], 1, 2, 0xc2, 0xc1, 102000, (const uint8_t(*)[32])f->block_txs[4], 3);
 }
 
 static const zg_eth_tx_t *fake_tx(const uint8_t h[32]) {
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 7; i++)
     if (memcmp(FAKE.txs[i].hash, h, 32) == 0) return &FAKE.txs[i];
   return NULL;
 }

@@ -293,7 +293,13 @@ static void test_fees(void) {
          "{\"oldestBlock\":\"0x1\",\"baseFeePerGas\":[\"0x3b9aca00\",\"0x3b9aca00\",\"0x3b9aca00\"],"
          "\"gasUsedRatio\":[0.0007,0.0015]}");
   EXPECT("eth_feeHistory", "[\"0x1\", \"latest@1\", []]",
-         "{\"oldestBlock\":\"0x2\",\"baseFeePerGas\":[\"0x3b9aca00\",\"0x3b9aca00\"],\"gasUsedRatio\":[0.0]}");
+         "{\"oldestBlock\":\"0x2\",\"baseFeePerGas\":[\"0x3b9aca00\",\"0x3b9aca00\"],\"gasUsedRatio\":[0.0034]}");
+  /* Three transactions: tips 0, 1 and 4 gwei over 21000 (limit: gas used
+   * unknown), 60000 and 21000 gas of 102000; the percentile's gas falls in
+   * the first, first, second, third, third. */
+  EXPECT("eth_feeHistory", "[\"0x1\", \"0x2@1\", [0, 20, 21, 80, 100]]",
+         "{\"oldestBlock\":\"0x2\",\"baseFeePerGas\":[\"0x3b9aca00\",\"0x3b9aca00\"],\"gasUsedRatio\":[0.0034],"
+         "\"reward\":[[\"0x0\",\"0x0\",\"0x3b9aca00\",\"0xee6b2800\",\"0xee6b2800\"]]}");
   EXPECT("eth_feeHistory", "[\"0x0\", \"latest\"]", "{\"oldestBlock\":\"0x0\"}");
   EXPECT("eth_feeHistory", "[\"0x5\", \"earliest\"]", "{\"oldestBlock\":\"0x0\"}");
   EXPECT_ERR("eth_feeHistory", "[\"0x1\", \"0x9\"]", -32000, "=request beyond head block: requested 9, head 3");
