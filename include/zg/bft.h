@@ -288,7 +288,7 @@ typedef struct {
   uint8_t lane;
   zg_ed25519_pk_t self;      /* this node's key (may be outside every set: observer) */
   uint32_t base_timeout_ms;  /* round timeout before backoff (e.g. 1000) */
-  uint32_t max_backoff_exp;  /* timeout = base << min(rounds without QC, this) */
+  uint32_t max_backoff_exp;  /* timeout = base * 1.5^min(rounds without QC, this) */
   uint32_t sync_window;      /* a block more than this above the committed height is synced by height */
 } zg_bft_config_t;
 

@@ -30,6 +30,7 @@
 #define MAX_NODES 4096
 #define MAX_STASH 64
 #define MAX_REQS 32
+#define MAX_LATE_VOTES 64
 #define QC_CACHE 64
 #define VS_CACHE 4
 #define WAL_VERSION 1
@@ -118,6 +119,9 @@ struct zg_bft {
   size_t nstash;
   uint64_t sync_height, sync_at;
   bool vs_missing; /* a message named an epoch whose set we do not know yet */
+  /* votes of an epoch whose set we learn at the next commit */
+  zg_bft_vote_t late_votes[MAX_LATE_VOTES];
+  size_t nlate;
 
   zg_buf_t selfq; /* queued messages to self: u32 len || bytes */
   zg_buf_t scratch;
@@ -293,7 +297,9 @@ static zg_err_t set_high_qc(zg_bft_t *e, const uint8_t *p, size_t len) {
 static uint64_t timeout_len(zg_bft_t *e) {
   uint64_t k = e->round > e->hqc.round + 1 ? e->round - e->hqc.round - 1 : 0;
   if (k > e->cfg.max_backoff_exp) k = e->cfg.max_backoff_exp;
-  return (uint64_t)e->cfg.base_timeout_ms << k;
+  uint64_t t = e->cfg.base_timeout_ms;
+  while (k--) t += t / 2; /* x1.5 per round without a QC */
+  return t;
 }
 
 static void arm_timer(zg_bft_t *e) {
@@ -344,6 +350,22 @@ static zg_err_t request_commit(zg_bft_t *e, uint32_t from) {
     e->io->send_peer(e->ctx, from, e->scratch.ptr, e->scratch.len);
   e->st.syncs++;
   return ZG_OK;
+}
+
+static zg_err_t on_vote(zg_bft_t *e, const zg_bft_vote_t *v);
+
+/* Re-handles the votes kept for an unknown epoch (after a commit). */
+static zg_err_t retry_late_votes(zg_bft_t *e) {
+  if (e->nlate == 0) return ZG_OK;
+  zg_bft_vote_t *vs = malloc(sizeof *vs * e->nlate);
+  if (!vs) return ZG_ENOMEM;
+  size_t n = e->nlate;
+  memcpy(vs, e->late_votes, sizeof *vs * n);
+  e->nlate = 0;
+  zg_err_t err = ZG_OK;
+  for (size_t i = 0; i < n && err == ZG_OK; i++) err = on_vote(e, &vs[i]);
+  free(vs);
+  return err;
 }
 
 /* Fetches the missing parent of b by id; when b is more than one height
@@ -403,7 +425,7 @@ static zg_err_t commit_chain(zg_bft_t *e, node_t *x, node_t *c, const uint8_t *q
   }
   e->root = x;
   prune(e);
-  return ZG_OK;
+  return retry_late_votes(e);
 }
 
 /* The 2-chain rule on a QC: if it certifies c whose parent x is one round
@@ -704,6 +726,13 @@ static void evidence(zg_bft_t *e, const zg_bft_vote_t *v, const uint8_t other_id
 static zg_err_t on_vote(zg_bft_t *e, const zg_bft_vote_t *v) {
   if (v->chain_id != e->cfg.chain_id || v->lane != e->cfg.lane || v->round + 1 < e->round) return ZG_OK;
   vs_entry_t *s = get_vs(e, v->epoch);
+  if (!s && e->vs_missing && e->nlate < MAX_LATE_VOTES) {
+    /* The first votes of a new epoch can come before the commit that makes
+     * its set known here: keep them for retry_late_votes. */
+    e->late_votes[e->nlate++] = *v;
+    e->vs_missing = false;
+    return ZG_OK;
+  }
   if (!s || v->signer >= s->n || s->self < 0 || leader_of(e, s, v->round + 1) != (uint32_t)s->self) return ZG_OK;
   vcol_t *c = NULL;
   for (size_t i = 0; i < e->nvcols; i++) {
@@ -964,6 +993,7 @@ static zg_err_t on_commit_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m
   /* Keep going while the peer has more. */
   e->sync_at = 0;
   ZG_TRY(request_commit(e, from));
+  ZG_TRY(retry_late_votes(e));
   return retry_stash(e);
 }
 
@@ -985,7 +1015,7 @@ static zg_err_t handle(zg_bft_t *e, uint32_t from, const uint8_t *msg, size_t le
 static zg_err_t dispatch(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *mp, const uint8_t *msg, size_t len) {
   zg_bft_msg_t m = *mp;
 #ifdef ZG_BFT_TRACE
-  fprintf(stderr, "DBG %02x t=%llu r=%llu from=%u type=%u round=%llu brnd=%llu bh=%llu vr=%llu hq=%llu | root r=%llu h=%llu nn=%zu ns=%zu nreq=%zu\n", e->cfg.self.bytes[0], (unsigned long long)now_ms(e), (unsigned long long)e->round, from, m.type, (unsigned long long)m.round, (unsigned long long)m.block.round, (unsigned long long)m.block.height, (unsigned long long)m.vote.round, (unsigned long long)e->hqc.round, (unsigned long long)e->root->b.round, (unsigned long long)e->committed_height, e->nnodes, e->nstash, e->nreqs);
+  fprintf(stderr, "DBG %02x L%u t=%llu r=%llu from=%u type=%u round=%llu brnd=%llu bh=%llu vr=%llu hq=%llu | root r=%llu h=%llu nn=%zu ns=%zu nreq=%zu\n", e->cfg.self.bytes[0], e->cfg.lane, (unsigned long long)now_ms(e), (unsigned long long)e->round, from, m.type, (unsigned long long)m.round, (unsigned long long)m.block.round, (unsigned long long)m.block.height, (unsigned long long)m.vote.round, (unsigned long long)e->hqc.round, (unsigned long long)e->root->b.round, (unsigned long long)e->committed_height, e->nnodes, e->nstash, e->nreqs);
 #endif
   if (m.chain_id != e->cfg.chain_id || m.lane != e->cfg.lane) return ZG_OK;
   switch (m.type) {
