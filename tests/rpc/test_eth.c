@@ -590,6 +590,13 @@ static void test_register(void) {
   CHECK(json_array_size(json_object_get(json_object_get(json_array_get(r, 1), "result"), "transactions")) == 1);
   json_decref(r);
   zg_buf_clear(&out);
+  /* A reverting call as a notification: no answer, and its error data is
+   * released (the sanitizer build checks for the leak). */
+  req = "[{\"jsonrpc\":\"2.0\",\"method\":\"eth_call\",\"params\":[{\"to\":\"0x0000000000000000000000000000000000001000\","
+        "\"data\":\"0xdeadbeef\"}]}]";
+  CHECK_OK(zg_rpc_handle(rpc, &out, arena, req, strlen(req)));
+  CHECK_EQ(out.len, 0);
+  zg_buf_clear(&out);
   zg_arena_destroy(arena);
   zg_rpc_destroy(rpc);
 }
