@@ -683,6 +683,14 @@ static void test_delegate(void) {
   fund(&e, &d1, &ten);
   CALL_REVERT(&e, &d1, NULL, "needs a value", "delegate(address)", zg_abi_address(k[0].op.bytes));
   CALL_REVERT(&e, &d1, &one, "unknown validator", "delegate(address)", zg_abi_address(k[2].op.bytes));
+  CHECK(!view_validator(&e, &k[2].op).found); /* getValidator reverts "unknown validator" */
+  {
+    call_t c;
+    zg_abi_value_t a[1] = {zg_abi_address(k[2].op.bytes)};
+    CHECK_EQ(callv(&e, &c, &d1, NULL, true, "getValidator(address)", NULL, a, 1), ZG_SC_REVERT);
+    CHECK(strstr(c.r.reason, "unknown validator") != NULL);
+    call_done(&c);
+  }
   /* Value sent to a non-payable method: refused by the dispatcher. */
   CALL_REVERT(&e, &d1, &one, "not payable", "undelegate(address,uint256)", zg_abi_address(k[0].op.bytes),
               zg_abi_u64(1));
