@@ -8,7 +8,9 @@
  * tx against the chain (chain id, size, intrinsic gas, block gas limit, fee
  * at least the base fee and the pool's minimum tip) and against the state
  * (a callback giving the account's next nonce and balance: nonce too low,
- * balance below gas_limit * max_fee + value). A tx with the nonce of one
+ * balance below gas_limit * max_fee + value; each tx on its own, not the
+ * sum over a sender's pooled txs: execution checks again and skips what
+ * cannot pay). A tx with the nonce of one
  * already pooled replaces it only when both its max fee and its tip are at
  * least 10% higher. The pool holds at most max_txs transactions and
  * max_bytes raw bytes in total and max_per_sender per sender; when full, it

@@ -608,6 +608,14 @@ zg_err_t zg_mempool_add_raw(zg_mempool_t *mp, uint8_t hash[32], char *msg, const
   }
   zg_tx_t tx;
   zg_err_t err = zg_tx_decode(&tx, raw, len, 0); /* the chain id is checked with its own message */
+  if (err == ZG_EUNSUPPORTED && raw[0] >= 0xc0) {
+    setmsg(msg, "only replay-protected (EIP-155) transactions allowed");
+    return err;
+  }
+  if (err == ZG_EUNSUPPORTED) {
+    setmsg(msg, "transaction type not supported");
+    return err;
+  }
   if (err != ZG_OK) {
     setmsg(msg, "%s", zg_tx_strerror(err));
     return err;
