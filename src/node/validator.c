@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,6 +409,7 @@ static void waiters_check(zg_validator_t *v) {
     w->used = false;
     uint8_t id[32];
     memcpy(id, w->block_id, 32);
+    zg_logd(LOGC, "lane %u: a waiting proposal is complete", l->id);
     zg_err_t e = zg_bft_payload_ready(l->bft, id);
     if (e) zg_loge(LOGC, "lane %u: payload_ready: %s", l->id, zg_strerror(e));
   }
@@ -453,7 +455,10 @@ static zg_bft_payload_verdict_t io_check_payload(void *ctx, const zg_bft_block_t
     zg__vbatch_t *bt = batch_find(v, p.batches + 32 * i);
     if (bt) bt->inflight_height = b->height;
   }
-  if (payload_missing(l, &p, true, from) == 0) return ZG_BFT_PAYLOAD_ACCEPT;
+  unsigned missing = payload_missing(l, &p, true, from);
+  if (missing == 0) return ZG_BFT_PAYLOAD_ACCEPT;
+  zg_logd(LOGC, "lane %u: proposal for height %llu round %llu waits for %u batches or imports", l->id,
+          (unsigned long long)b->height, (unsigned long long)b->round, missing);
   waiter_add(v, l->id, id, b->payload);
   return ZG_BFT_PAYLOAD_NOT_YET;
 }
@@ -1067,6 +1072,10 @@ zg_err_t zg_validator_start(zg_validator_t **out, char *err, size_t errlen, cons
   if (!cfg || !cfg->data_dir || !cfg->genesis_path || !cfg->keys_path || !cfg->listen || !cfg->rpc_addr ||
       cfg->batch_txs == 0)
     return ZG_EINVAL;
+  /* A peer that closes its end makes a write raise SIGPIPE, which would
+   * kill the node: the role's sockets report EPIPE instead (libuv leaves
+   * this to the application). */
+  signal(SIGPIPE, SIG_IGN);
   zg_validator_t *v = calloc(1, sizeof *v);
   if (!v) return ZG_ENOMEM;
   pthread_mutex_init(&v->vs_mu, NULL);

@@ -266,7 +266,10 @@ static void test_restart(void) {
 
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
-  if (getenv("ZG_TEST_LOG") == NULL) zg_log_set_level(ZG_LOG_WARN);
+  /* ZG_TEST_LOG=LEVEL shows the nodes' logs from that level on. */
+  zg_log_level_t lvl = ZG_LOG_WARN;
+  if (getenv("ZG_TEST_LOG") && zg_log_level_parse(&lvl, getenv("ZG_TEST_LOG")) != ZG_OK) lvl = ZG_LOG_INFO;
+  zg_log_set_level(lvl);
   if (!setup()) {
     printf("setup failed\n");
     return 1;
