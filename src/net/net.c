@@ -499,11 +499,10 @@ static void conn_drop(conn_t *c, zg_net_drop_t reason, const char *why) {
     zg_logw("net", "link %s dropped: %s (%s)", who, zg_net_drop_name(reason), why);
   ST_ADD(net, drops[reason], 1);
   if (!c->dialer && c->state != ST_OPEN) net->pending_inbound--;
-  uv_read_stop((uv_stream_t *)&c->tcp);
-  uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
-  if (!p) return;
-  if (p->dialing == c) p->dialing = NULL;
-  if (p->conn == c) {
+  /* Callbacks first, then the socket: when the peer sees the link close, this
+   * side has already reported it. */
+  if (p && p->dialing == c) p->dialing = NULL;
+  if (p && p->conn == c) {
     p->conn = NULL;
     uv_mutex_lock(&net->mu);
     p->up = false;
@@ -511,7 +510,9 @@ static void conn_drop(conn_t *c, zg_net_drop_t reason, const char *why) {
     reqs_fail(net, p, ZG_ECLOSED);
     if (net->cb.on_peer) net->cb.on_peer(net->cb.arg, p->idx, false);
   }
-  schedule_dial(p);
+  uv_read_stop((uv_stream_t *)&c->tcp);
+  uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+  if (p) schedule_dial(p);
 }
 
 /* The link authenticated as p: resolve a duplicate, then bring p up. */
@@ -582,10 +583,24 @@ static peer_t *peer_add_unknown(zg_net_t *net, const zg_ed25519_pk_t *pk) {
   return p;
 }
 
+/* Sends our AUTH record. */
+static void send_auth(conn_t *c) {
+  uint8_t auth[ZG__NET_AUTH_LEN];
+  if (zg__net_auth_encode(auth, &c->s, &c->net->sk) != ZG_OK) {
+    conn_drop(c, ZG_NET_DROP_LOCAL, "signing failed");
+    return;
+  }
+  zg__net_msg_t m = {.type = ZG__NET_T_AUTH};
+  conn_send(c, &m, auth + 1, ZG__NET_AUTH_LEN - 1, 0);
+}
+
+/* The peer's hello: check the network, derive the session keys. The dialer
+ * then authenticates first; the listener answers only once it has checked
+ * the dialer (so a refused dialer never sees the listener as up, and the
+ * listener's identity is not shown to peers it refuses). */
 static void handle_hello(conn_t *c, const uint8_t *p) {
   zg_net_t *net = c->net;
   zg__net_hello_t h;
-  uint8_t auth[ZG__NET_AUTH_LEN];
   if (zg__net_hello_decode(&h, p, ZG__NET_HELLO_LEN) != ZG_OK) {
     conn_drop(c, ZG_NET_DROP_PROTO, "bad hello");
     return;
@@ -600,13 +615,8 @@ static void handle_hello(conn_t *c, const uint8_t *p) {
     conn_drop(c, ZG_NET_DROP_PROTO, "bad ephemeral key");
     return;
   }
-  if (zg__net_auth_encode(auth, &c->s, &net->sk) != ZG_OK) {
-    conn_drop(c, ZG_NET_DROP_LOCAL, "signing failed");
-    return;
-  }
   c->state = ST_AUTH;
-  zg__net_msg_t m = {.type = ZG__NET_T_AUTH};
-  conn_send(c, &m, auth + 1, ZG__NET_AUTH_LEN - 1, 0);
+  if (c->dialer) send_auth(c);
 }
 
 static void handle_auth(conn_t *c, const uint8_t *pt, size_t n) {
@@ -640,7 +650,8 @@ static void handle_auth(conn_t *c, const uint8_t *pt, size_t n) {
     conn_drop(c, ZG_NET_DROP_UNKNOWN, net->accept_unknown ? "peer table full" : "unknown peer key");
     return;
   }
-  conn_open(c, p);
+  send_auth(c);
+  if (!c->closing) conn_open(c, p);
 }
 
 /* Sends to every open link but `except`, skipping full queues. */
@@ -1281,6 +1292,10 @@ fail:
 
 void zg_net_destroy(zg_net_t *net) {
   if (!net) return;
+  if (tl_net == net) { /* joining its own thread would hang */
+    zg_loge("net", "zg_net_destroy called on the net thread; ignored");
+    return;
+  }
   uv_mutex_lock(&net->mu);
   net->stopping = true;
   uv_mutex_unlock(&net->mu);

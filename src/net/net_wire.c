@@ -9,7 +9,8 @@
  *   AUTH signature = Ed25519(static sk, "zg-net/1 auth" || role || h), role 'D' or 'L'.
  * The signature binds the signer's static key to both ephemeral keys of this
  * very session and to its role, so it can be neither replayed on another
- * session nor reflected back to its sender.
+ * session nor reflected back to its sender. The dialer sends its AUTH first;
+ * the listener sends its own once it has accepted the dialer's (net.c).
  */
 #include <string.h>
 

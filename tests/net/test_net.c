@@ -103,7 +103,7 @@ typedef struct {
   const char *netid;
   bool accept_unknown;
   size_t queue_limit;
-  uint32_t idle_ms;
+  uint32_t idle_ms, ping_ms, hs_ms;
   uint16_t port;
 } opts_t;
 
@@ -125,6 +125,8 @@ static zg_err_t node_start(node_t *n, const opts_t *o, node_t **peers, const uin
   cfg.accept_unknown = o && o->accept_unknown;
   if (o && o->queue_limit) cfg.send_queue_limit = o->queue_limit;
   if (o && o->idle_ms) cfg.idle_timeout_ms = o->idle_ms;
+  if (o && o->ping_ms) cfg.ping_interval_ms = o->ping_ms;
+  if (o && o->hs_ms) cfg.handshake_timeout_ms = o->hs_ms;
   cfg.backoff_min_ms = 20;
   cfg.backoff_max_ms = 500;
   cfg.cb.on_message = on_message;
@@ -253,12 +255,7 @@ static void test_refused(void) {
   opts_t other = {.netid = "another-net"};
   CHECK_OK(node_start(&wrongnet, &other, to_a, porta, 1));
   CHECK_OK(node_start(&unknown, NULL, to_a, porta, 1));
-  /* wrongkey dials a's address believing it is b */
-  node_t *to_b[] = {&b};
-  CHECK_OK(node_start(&wrongkey, NULL, to_b, porta, 1));
-  CHECK(WAIT_FOR(drops(&a, ZG_NET_DROP_NETWORK) >= 1 && drops(&a, ZG_NET_DROP_UNKNOWN) >= 1 &&
-                     drops(&wrongkey, ZG_NET_DROP_WRONGKEY) >= 1,
-                 WAIT_MS));
+  CHECK(WAIT_FOR(drops(&a, ZG_NET_DROP_NETWORK) >= 1 && drops(&a, ZG_NET_DROP_UNKNOWN) >= 1, WAIT_MS));
   /* and they keep being refused: nobody up */
   CHECK(WAIT_FOR(drops(&a, ZG_NET_DROP_UNKNOWN) >= 3, WAIT_MS));
   zg_net_stats_t st;
@@ -302,6 +299,13 @@ static void test_refused(void) {
   CHECK_OK(node_start(&unknown, NULL, to_o, porto, 1));
   CHECK(WAIT_FOR(linked(&open_node, &unknown), WAIT_MS));
   CHECK_EQ(zg_net_peer_count(open_node.net), 1);
+  /* wrongkey dials open_node's address believing it is b: the listener
+   * accepts and shows its key, the dialer refuses it */
+  node_t *to_b[] = {&b};
+  CHECK_OK(node_start(&wrongkey, NULL, to_b, porto, 1));
+  CHECK(WAIT_FOR(drops(&wrongkey, ZG_NET_DROP_WRONGKEY) >= 2, WAIT_MS));
+  zg_net_stats(wrongkey.net, &st);
+  CHECK_EQ(st.peers_up, 0);
   node_free(&wrongnet);
   node_free(&unknown);
   node_free(&wrongkey);
@@ -658,6 +662,55 @@ static void test_backpressure(void) {
   node_free(&x);
 }
 
+/* Pings keep quiet links alive; a peer that neither talks nor answers is
+ * dropped, and so is a connection that never completes its handshake. */
+static void test_liveness(void) {
+  node_t a, b, x;
+  node_keys(&a);
+  node_keys(&b);
+  node_keys(&x);
+  opts_t o = {.accept_unknown = true, .ping_ms = 20, .idle_ms = 300, .hs_ms = 300};
+  node_t *pa[] = {&b};
+  uint16_t zero[] = {0};
+  CHECK_OK(node_start(&a, &o, pa, zero, 1));
+  uint16_t porta[] = {zg_net_listen_port(a.net)};
+  node_t *pb[] = {&a};
+  CHECK_OK(node_start(&b, &o, pb, porta, 1));
+  CHECK(WAIT_FOR(linked(&a, &b), WAIT_MS));
+  /* silent client: connects, never sends a byte */
+  zg__net_client_t c;
+  CHECK_OK(zg__net_client_dial(&c, "127.0.0.1", porta[0]));
+  CHECK_OK(zg__net_client_wait_closed(&c, WAIT_MS));
+  zg__net_client_close(&c);
+  CHECK(WAIT_FOR(drops(&a, ZG_NET_DROP_TIMEOUT) == 1, WAIT_MS));
+  /* mute client: handshakes, then never answers a ping */
+  CHECK_OK(raw_client(&c, &a, &x.sk));
+  zg__net_msg_t m;
+  CHECK_OK(zg__net_client_recv(&c, &m, WAIT_MS));
+  CHECK_EQ(m.type, ZG__NET_T_PING);
+  CHECK_OK(zg__net_client_wait_closed(&c, WAIT_MS));
+  zg__net_client_close(&c);
+  CHECK(WAIT_FOR(drops(&a, ZG_NET_DROP_TIMEOUT) == 2, WAIT_MS));
+  /* meanwhile a and b, silent too, kept their link by pings (many idle
+   * periods have passed: a drop would have been counted) */
+  CHECK(linked(&a, &b));
+  CHECK_EQ(drops(&b, ZG_NET_DROP_TIMEOUT), 0);
+  pthread_mutex_lock(&b.mu);
+  CHECK_EQ(b.downs, 0);
+  pthread_mutex_unlock(&b.mu);
+  /* the mute client only (its counter is bumped before on_peer runs) */
+  CHECK(WAIT_FOR(({
+                   pthread_mutex_lock(&a.mu);
+                   int d = a.downs;
+                   pthread_mutex_unlock(&a.mu);
+                   d == 1;
+                 }),
+                 WAIT_MS));
+  node_free(&b);
+  node_free(&a);
+  node_free(&x);
+}
+
 typedef struct {
   zg_net_t *net;
   zg_net_timer_t *t;
@@ -702,6 +755,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_reconnect);
   ZGT_RUN(test_bad_frames);
   ZGT_RUN(test_backpressure);
+  ZGT_RUN(test_liveness);
   ZGT_RUN(test_post_timer);
   return zgt_done();
 }
