@@ -17,6 +17,8 @@
  *   - the pool's totals (count, bytes, pending, taken) are the sums over the
  *     accounts: each change to an account subtracts its share, edits, and
  *     adds it back (unstat/restat);
+ *   - an account is on the ready list (which take() walks instead of every
+ *     account) exactly when ntaken < npending; restat and take keep it so;
  *   - an account with no tx is freed.
  * Decoding, sender recovery and the state callback run without the lock;
  * everything after them runs under one mutex.
@@ -53,6 +55,8 @@ struct mp_account {
   size_t n, cap;
   size_t npending, ntaken;
   size_t cursor;  /* take(): next index to hand out during one call */
+  mp_account_t *rnext, *rprev; /* ready list: accounts with ntaken < npending */
+  bool ready;
 };
 
 struct zg_mempool {
@@ -69,6 +73,8 @@ struct zg_mempool {
    * change to an account); the cheapest queued and pending tails it saw. */
   uint64_t gen, scan_gen;
   const mp_tx_t *scan_min_queued, *scan_min_pending;
+  mp_account_t *ready; /* head of the ready list; take() looks only there */
+  size_t nready;
 };
 
 static void setmsg(char *msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -161,7 +167,29 @@ static void acct_link(zg_mempool_t *mp, mp_account_t *a) {
   mp->senders++;
 }
 
+/* Keeps a on the ready list exactly when it has a pending tx not taken. */
+static void ready_update(zg_mempool_t *mp, mp_account_t *a) {
+  bool want = a->ntaken < a->npending;
+  if (want == a->ready) return;
+  if (want) {
+    a->rprev = NULL;
+    a->rnext = mp->ready;
+    if (mp->ready) mp->ready->rprev = a;
+    mp->ready = a;
+    mp->nready++;
+  } else {
+    if (a->rprev) a->rprev->rnext = a->rnext;
+    else mp->ready = a->rnext;
+    if (a->rnext) a->rnext->rprev = a->rprev;
+    a->rnext = a->rprev = NULL;
+    mp->nready--;
+  }
+  a->ready = want;
+}
+
 static void acct_free(zg_mempool_t *mp, mp_account_t *a) {
+  a->npending = a->ntaken = 0;
+  ready_update(mp, a);
   mp_account_t **pp = &mp->acct_tab[acct_bucket(mp, &a->addr)];
   while (*pp != a) pp = &(*pp)->hnext;
   *pp = a->hnext;
@@ -187,6 +215,7 @@ static void restat(zg_mempool_t *mp, mp_account_t *a) {
   mp->pending += p;
   mp->taken += k;
   mp->gen++;
+  ready_update(mp, a);
 #ifdef ZG_VERIFY
   for (size_t i = 0; i < a->n; i++) {
     if (i && a->txs[i]->nonce <= a->txs[i - 1]->nonce) abort();
@@ -669,17 +698,15 @@ zg_err_t zg_mempool_take(zg_mempool_t *mp, zg_mempool_taken_t *out, size_t max_t
   pthread_mutex_lock(&mp->lock);
   mp_account_t **heap = NULL;
   size_t hn = 0;
-  if (max_txs && mp->pending > mp->taken) {
-    heap = malloc(mp->senders * sizeof *heap);
+  if (max_txs && mp->nready) {
+    heap = malloc(mp->nready * sizeof *heap);
     if (!heap) {
       err = ZG_ENOMEM;
       goto out;
     }
-    for (size_t i = 0; i <= mp->acct_mask; i++) {
-      for (mp_account_t *a = mp->acct_tab[i]; a; a = a->hnext) {
-        a->cursor = a->ntaken;
-        if (a->cursor < a->npending) heap[hn++] = a;
-      }
+    for (mp_account_t *a = mp->ready; a; a = a->rnext) {
+      a->cursor = a->ntaken;
+      heap[hn++] = a;
     }
     for (size_t i = hn / 2; i-- > 0;) heap_down(heap, hn, i);
   }
@@ -723,6 +750,7 @@ zg_err_t zg_mempool_take(zg_mempool_t *mp, zg_mempool_taken_t *out, size_t max_t
     mp_account_t *a = t->acct;
     a->ntaken++;
     mp->taken++;
+    ready_update(mp, a);
   }
   mp->gen++;
 out:
