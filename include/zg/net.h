@@ -14,7 +14,8 @@
  * Peers. A peer is named by its 32-byte Ed25519 public key and, for speed, by
  * a small index into the peer table (zg_net_peer_t). Indexes are stable for
  * the life of the zg_net_t: the static peers of the config come first, in
- * config order (0, 1, ...); unknown inbound peers, when accepted, are appended.
+ * config order (0, 1, ...; the node's own key, when listed, is skipped);
+ * peers added later (zg_net_add_peer, accepted unknown inbound) are appended.
  * A peer is "up" while one authenticated connection to it is open.
  *
  * Delivery. Messages on one connection arrive in order, at most once, intact
@@ -101,7 +102,9 @@ typedef struct {
   /* Static peers, each "<ed25519 pk hex>@host:port" (hex with or without 0x;
    * host a name or an IPv4 literal or a bracketed IPv6 literal); the net keeps
    * dialling them with backoff. Resolved once, in zg_net_create. A bare
-   * "<ed25519 pk hex>" names a known peer that is accepted but never dialled. */
+   * "<ed25519 pk hex>" names a known peer that is accepted but never dialled.
+   * The node's own key may appear (it is skipped); a key listed twice is a
+   * configuration error. */
   const char *const *peers;
   size_t npeers;
   /* Accept inbound connections from keys not in peers (default false). */

@@ -1184,8 +1184,9 @@ static zg_err_t create_peers(zg_net_t *net, const zg_net_config_t *cfg) {
       zg_loge("net", "bad peer '%s': %s", cfg->peers[i], zg_strerror(err));
       return ZG_ECONFIG;
     }
-    if (memcmp(pk.bytes, net->pk.bytes, 32) == 0 || peer_lookup(net, &pk)) {
-      zg_loge("net", "peer '%s' is this node or listed twice", cfg->peers[i]);
+    if (memcmp(pk.bytes, net->pk.bytes, 32) == 0) continue; /* a shared list naming this node too */
+    if (peer_lookup(net, &pk)) {
+      zg_loge("net", "peer '%s' is listed twice", cfg->peers[i]);
       return ZG_ECONFIG;
     }
     peer_t *p = peer_append_locked(net, &pk); /* no other thread yet */

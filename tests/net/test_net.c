@@ -174,13 +174,14 @@ static void test_messages(void) {
   node_t a, b;
   node_keys(&a);
   node_keys(&b);
-  node_t *pa[] = {&b}, *pb[] = {&a};
-  uint16_t zero[] = {0};
-  CHECK_OK(node_start(&a, NULL, pa, zero, 1));
+  node_t *pa[] = {&a, &b}, *pb[] = {&a}; /* a's list names a too: skipped */
+  uint16_t zero[] = {0, 0};
+  CHECK_OK(node_start(&a, NULL, pa, zero, 2));
   uint16_t porta[] = {zg_net_listen_port(a.net)};
   CHECK(porta[0] != 0);
   CHECK_OK(node_start(&b, NULL, pb, porta, 1));
   CHECK(WAIT_FOR(linked(&a, &b), WAIT_MS));
+  CHECK_EQ(zg_net_peer_count(a.net), 1);
   zg_net_peer_t ab = peer_of(&a, &b), ba = peer_of(&b, &a);
   CHECK_EQ(ab, 0);
   CHECK_EQ(ba, 0);
