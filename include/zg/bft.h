@@ -187,6 +187,7 @@ enum {
   ZG_BFT_MSG_BLOCK_RESP = 5,
   ZG_BFT_MSG_COMMIT_REQ = 6,
   ZG_BFT_MSG_COMMIT_RESP = 7,
+  ZG_BFT_MSG_SYNC_INFO = 8, /* high QC and last TC, sent to a peer whose timeout is for a past round */
 };
 
 /* A decoded message; every slice is a view into the decoded bytes. */
@@ -197,10 +198,10 @@ typedef struct {
   /* PROPOSAL, BLOCK_RESP, COMMIT_RESP */
   zg_bft_block_t block;
   zg_slice_t block_bytes;
-  /* PROPOSAL, BLOCK_RESP: the QC of block.parent; TIMEOUT: the high QC */
+  /* PROPOSAL, BLOCK_RESP: the QC of block.parent; TIMEOUT, SYNC_INFO: the high QC */
   zg_bft_qc_t qc;
   zg_slice_t qc_bytes;
-  /* PROPOSAL, TIMEOUT: optional timeout certificate (tc_bytes.len == 0 when
+  /* PROPOSAL, TIMEOUT, SYNC_INFO: optional timeout certificate (tc_bytes.len == 0 when
    * absent); a timeout carries the TC that moved its sender to its round */
   zg_slice_t tc_bytes;
   /* PROPOSAL: proposer's signature; TIMEOUT: signer's signature */

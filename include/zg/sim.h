@@ -65,7 +65,7 @@ typedef struct {
  * transactions, timeout 400 ms, fake crypto, CPU model of a 2020s core
  * (msg 5 us, verify 50 us, sign 20 us, tx 5 us). */
 void zg_sim_config_default(zg_sim_config_t *cfg, uint64_t seed);
-/* Defaults plus faults drawn from the seed: validator count 4..7, lanes
+/* Defaults plus faults drawn from the seed, over 10 s: validator count 4..7, lanes
  * 1..3, drops, duplicates, maybe a partition, crashes, byzantine
  * validators, epochs. What `zg sim --seed S` and tests/sim run. */
 void zg_sim_config_random(zg_sim_config_t *cfg, uint64_t seed);

@@ -52,6 +52,8 @@ typedef struct {
   uint64_t total;
   int64_t self; /* our index, -1 when not a member */
   uint64_t used;
+  uint64_t leader_round; /* cache of the last leader computed */
+  uint32_t leader;
 } vs_entry_t;
 
 typedef struct {
@@ -165,6 +167,7 @@ static vs_entry_t *get_vs(zg_bft_t *e, uint64_t epoch) {
   slot->epoch = epoch;
   slot->total = total;
   slot->self = -1;
+  slot->leader_round = UINT64_MAX;
   for (uint32_t i = 0; i < vs.n; i++)
     if (memcmp(v[i].pk.bytes, e->cfg.self.bytes, 32) == 0) slot->self = i;
   slot->used = ++e->vs_clock;
@@ -176,9 +179,12 @@ static zg_bft_valset_t as_valset(const vs_entry_t *s) {
   return vs;
 }
 
-static uint32_t leader_of(zg_bft_t *e, const vs_entry_t *s, uint64_t round) {
+static uint32_t leader_of(zg_bft_t *e, vs_entry_t *s, uint64_t round) {
+  if (s->leader_round == round) return s->leader;
   zg_bft_valset_t vs = as_valset(s);
-  return zg_bft_leader(&vs, e->cfg.chain_id, e->cfg.lane, s->epoch, round);
+  s->leader = zg_bft_leader(&vs, e->cfg.chain_id, e->cfg.lane, s->epoch, round);
+  s->leader_round = round;
+  return s->leader;
 }
 
 static node_t *find(zg_bft_t *e, const uint8_t id[32]) {
@@ -844,7 +850,31 @@ static zg_err_t form_tc(zg_bft_t *e, tcol_t *c) {
   return err;
 }
 
-static zg_err_t on_timeout(zg_bft_t *e, const zg_bft_msg_t *m) {
+/* Tells a peer stuck in a past round how we left it: our high QC and the TC
+ * that moved us to our round, if any. */
+static zg_err_t send_sync_info(zg_bft_t *e, uint32_t to) {
+  e->scratch.len = 0;
+  zg_codec_writer_t w;
+  zg_codec_writer_init(&w, &e->scratch);
+  zg__bft_put_hdr(&w, ZG_BFT_MSG_SYNC_INFO, e->cfg.chain_id, e->cfg.lane);
+  zg_codec_put_bytes(&w, e->high_qc.ptr, e->high_qc.len);
+  bool tc = e->last_tc.len > 0 && e->last_tc_round > e->hqc.round;
+  zg_codec_put_option(&w, tc);
+  if (tc) zg_codec_put_bytes(&w, e->last_tc.ptr, e->last_tc.len);
+  ZG_TRY(zg_codec_writer_finish(&w));
+  e->io->send_peer(e->ctx, to, e->scratch.ptr, e->scratch.len);
+  return ZG_OK;
+}
+
+static zg_err_t on_sync_info(zg_bft_t *e, const zg_bft_msg_t *m) {
+  bool ok;
+  ZG_TRY(take_qc(e, &ok, &m->qc, m->qc_bytes.ptr, m->qc_bytes.len));
+  if (!m->tc_bytes.len) return ZG_OK;
+  zg__bft_tc_t tc;
+  return take_tc(e, &ok, &tc, m->tc_bytes.ptr, m->tc_bytes.len);
+}
+
+static zg_err_t on_timeout(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m) {
   bool ok;
   if (m->qc.epoch != m->epoch || m->qc.round >= m->round) return ZG_OK;
   ZG_TRY(take_qc(e, &ok, &m->qc, m->qc_bytes.ptr, m->qc_bytes.len));
@@ -853,7 +883,7 @@ static zg_err_t on_timeout(zg_bft_t *e, const zg_bft_msg_t *m) {
     zg__bft_tc_t tc;
     ZG_TRY(take_tc(e, &ok, &tc, m->tc_bytes.ptr, m->tc_bytes.len));
   }
-  if (m->round < e->round) return ZG_OK;
+  if (m->round < e->round) return from == UINT32_MAX ? ZG_OK : send_sync_info(e, from);
   vs_entry_t *s = get_vs(e, m->epoch);
   if (!s || m->signer >= s->n) return ZG_OK;
   tcol_t *c = NULL;
@@ -1024,7 +1054,9 @@ static zg_err_t dispatch(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *mp, con
   case ZG_BFT_MSG_VOTE:
     return on_vote(e, &m.vote);
   case ZG_BFT_MSG_TIMEOUT:
-    return on_timeout(e, &m);
+    return on_timeout(e, from, &m);
+  case ZG_BFT_MSG_SYNC_INFO:
+    return on_sync_info(e, &m);
   case ZG_BFT_MSG_BLOCK_REQ:
     return from == UINT32_MAX ? ZG_OK : on_block_req(e, from, m.block_id);
   case ZG_BFT_MSG_BLOCK_RESP:

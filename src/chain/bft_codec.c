@@ -566,6 +566,10 @@ zg_err_t zg_bft_msg_decode(zg_bft_msg_t *m, const uint8_t *p, size_t len) {
   case ZG_BFT_MSG_COMMIT_REQ:
     zg_codec_get_u64(&r, &m->height);
     break;
+  case ZG_BFT_MSG_SYNC_INFO:
+    get_msg_qc(&r, m);
+    get_msg_tc(&r, m);
+    break;
   case ZG_BFT_MSG_COMMIT_RESP:
     zg_codec_get_u64(&r, &m->height);
     get_msg_block(&r, m);
