@@ -1078,6 +1078,25 @@ static void evidence_id(uint8_t id[32], const uint8_t ckey[32], const zg_bft_vot
   zg_keccak256_final(&kc, id);
 }
 
+/* The set the engine voted with in epoch: its snapshot, or, for an epoch
+ * that has begun (at most the block's or Staking's epoch) but has no
+ * non-empty snapshot, the latest non-empty one before it, the set the
+ * validator role carries over (src/node/validator_exec.c). ZG_EEPOCH when
+ * there is none. */
+static zg_err_t voting_set(zg_sc_host_t *h, uint64_t epoch, zg_staking_set_t *set) {
+  uint64_t cur;
+  ZG_TRY(epoch_get(h, &cur));
+  if (epoch > cur && epoch > h->epoch) return zg_staking_get_set(h, epoch, set);
+  for (uint64_t e = epoch, steps = 0; steps < 4096; e--, steps++) {
+    zg_err_t err = zg_staking_get_set(h, e, set);
+    if (err == ZG_OK && set->n > 0) return ZG_OK;
+    zg_staking_set_clear(set);
+    if (err != ZG_OK && err != ZG_EEPOCH) return err;
+    if (e == 0) break;
+  }
+  return ZG_EEPOCH;
+}
+
 /* Checks that a and b (zg/bft.h vote encodings) are two validly signed,
  * conflicting votes of one member of their epoch's set: the cheap checks
  * here (one reason each), the verdict from zg_bft_check_equivocation. *why
@@ -1105,7 +1124,7 @@ static zg_err_t evidence_verify(zg_sc_host_t *h, zg_slice_t a, zg_slice_t b, pro
     snprintf(why, wl, "Staking: %s", m);
     return ZG_OK;
   }
-  e = zg_staking_get_set(h, va.epoch, &set);
+  e = voting_set(h, va.epoch, &set);
   if (e == ZG_EEPOCH) {
     snprintf(why, wl, "Staking: no validator set for epoch %llu", (unsigned long long)va.epoch);
     return ZG_OK;
