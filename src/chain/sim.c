@@ -547,7 +547,7 @@ static zg_err_t start_node(sim_t *s, uint32_t i) {
     zg_bft_config_t c;
     zg_bft_config_default(&c, CHAIN_ID, l, &n->pk);
     c.base_timeout_ms = s->cfg.base_timeout_ms;
-    c.max_backoff_exp = 4;
+    c.max_backoff_exp = 2;
     n->ctx[l] = (lane_ctx_t){s, i, l};
     ZG_TRY(zg_bft_create(&n->eng[l], &c, &sim_io, &n->ctx[l]));
     zg_buf_t root;
