@@ -71,7 +71,6 @@ struct net_conn {
   zg_buf_t in;
   size_t in_off, want;
   struct wreq *batch; /* records sealed while the net is corked, not yet written */
-  size_t batch_cap;
   conn_t *flush_next;
   bool in_flush;
   uint64_t gen, started_ms, last_rx_ms, ping_ms;
@@ -81,7 +80,7 @@ typedef struct wreq {
   uv_write_t req;
   peer_t *peer;     /* whose queued count holds `accounted` (may be NULL) */
   size_t accounted;
-  size_t len;
+  size_t len, cap;  /* bytes used / allocated in data */
   uint8_t data[];
 } wreq_t;
 
@@ -105,6 +104,7 @@ enum { CMD_SEND, CMD_BROADCAST, CMD_GOSSIP, CMD_REQUEST, CMD_RESPOND, CMD_DROP, 
 
 typedef struct cmd {
   struct cmd *next;
+  size_t cap; /* bytes allocated in data */
   int kind;
   zg_net_peer_t peer;
   uint8_t channel;
@@ -118,6 +118,17 @@ typedef struct cmd {
   size_t len;
   uint8_t data[];
 } cmd_t;
+
+/* A few freed buffers kept for reuse: a message-sized malloc and free per
+ * message made fresh pages fault in on every copy (perf: page faults were the
+ * top cost of 64 KiB sends). */
+#define POOL_SLOTS 16
+#define POOL_MAX_CAP (1u << 20)
+typedef struct {
+  void *p[POOL_SLOTS];
+  size_t cap[POOL_SLOTS];
+  int n;
+} pool_t;
 
 /* Gossip seen-set: two generations of open-addressing tables of 16-byte ids;
  * when the current one holds `limit` ids it becomes the old one. */
@@ -161,6 +172,8 @@ struct zg_net {
   seen_t seen;
   bool shutting_down;
   int cork;        /* > 0: conn_send gathers records per link (see net_uncork) */
+  pool_t wpool;    /* write buffers (net thread) */
+  pool_t cpool;    /* command buffers (under mu) */
   conn_t *flush;   /* links with a batch to write */
   /* counters */
   _Atomic uint64_t bytes_in, bytes_out, msgs_in, msgs_out, handshakes, gossip_dup, sends_dropped, req_timeouts;
@@ -197,6 +210,52 @@ static void short_key(char out[17], const zg_ed25519_pk_t *pk) {
     out[2 * i + 1] = d[pk->bytes[i] & 15];
   }
   out[16] = 0;
+}
+
+/* Takes a buffer of at least need bytes from the pool, or allocates one;
+ * *cap gets its size. NULL when out of memory. */
+static void *pool_get(pool_t *pl, size_t need, size_t *cap) {
+  for (int i = pl->n - 1; i >= 0; i--) {
+    if (pl->cap[i] < need) continue;
+    void *p = pl->p[i];
+    *cap = pl->cap[i];
+    pl->n--;
+    pl->p[i] = pl->p[pl->n];
+    pl->cap[i] = pl->cap[pl->n];
+    return p;
+  }
+  *cap = need;
+  return malloc(need);
+}
+
+static void pool_put(pool_t *pl, void *p, size_t cap) {
+  if (!p) return;
+  if (pl->n < POOL_SLOTS && cap <= POOL_MAX_CAP) {
+    pl->p[pl->n] = p;
+    pl->cap[pl->n++] = cap;
+    return;
+  }
+  free(p);
+}
+
+static void pool_free(pool_t *pl) {
+  while (pl->n > 0) free(pl->p[--pl->n]);
+}
+
+/* A write buffer with room for n data bytes (net thread). */
+static struct wreq *wbuf_get(zg_net_t *net, size_t n) {
+  size_t cap;
+  struct wreq *w = pool_get(&net->wpool, sizeof(struct wreq) + n, &cap);
+  if (!w) return NULL;
+  w->cap = cap - sizeof(struct wreq);
+  w->len = 0;
+  w->accounted = 0;
+  w->peer = NULL;
+  return w;
+}
+
+static void wbuf_put(zg_net_t *net, struct wreq *w) {
+  if (w) pool_put(&net->wpool, w, sizeof *w + w->cap);
 }
 
 static void unaccount(zg_net_t *net, peer_t *p, size_t n) {
@@ -280,7 +339,7 @@ static void on_write(uv_write_t *req, int status) {
   wreq_t *w = (wreq_t *)req;
   conn_t *c = req->handle->data;
   unaccount(c->net, w->peer, w->accounted);
-  free(w);
+  wbuf_put(c->net, w);
   if (status < 0 && status != UV_ECANCELED) conn_drop(c, ZG_NET_DROP_CLOSED, uv_strerror(status));
 }
 
@@ -290,13 +349,13 @@ static void conn_write(conn_t *c, wreq_t *w) {
   w->peer = c->peer; /* set by now whenever w->accounted is non-zero */
   if (c->closing) {
     unaccount(c->net, w->peer, w->accounted);
-    free(w);
+    wbuf_put(c->net, w);
     return;
   }
   int r = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, on_write);
   if (r < 0) {
     unaccount(c->net, w->peer, w->accounted);
-    free(w);
+    wbuf_put(c->net, w);
     conn_drop(c, ZG_NET_DROP_CLOSED, uv_strerror(r));
     return;
   }
@@ -307,7 +366,6 @@ static void conn_write(conn_t *c, wreq_t *w) {
 static void conn_flush(conn_t *c) {
   wreq_t *w = c->batch;
   c->batch = NULL;
-  c->batch_cap = 0;
   if (w) conn_write(c, w);
 }
 
@@ -338,23 +396,22 @@ static void net_uncork(zg_net_t *net) {
 static bool batch_reserve(conn_t *c, size_t rl) {
   zg_net_t *net = c->net;
   if (c->batch && c->batch->len + rl > BATCH_MAX) conn_flush(c);
-  if (c->batch && c->batch->len + rl <= c->batch_cap) return true;
-  size_t have = c->batch ? c->batch->len : 0, cap = c->batch_cap ? 2 * c->batch_cap : 4096;
+  if (c->batch && c->batch->len + rl <= c->batch->cap) return true;
+  size_t have = c->batch ? c->batch->len : 0, cap = c->batch ? 2 * c->batch->cap : 16384;
   while (cap < have + rl) cap *= 2;
-  wreq_t *w = realloc(c->batch, sizeof *w + cap);
+  wreq_t *w = wbuf_get(net, cap);
   if (!w) return false;
-  if (!c->batch) {
-    w->len = 0;
-    w->accounted = 0;
-    w->peer = NULL;
-    if (!c->in_flush) {
-      c->in_flush = true;
-      c->flush_next = net->flush;
-      net->flush = c;
-    }
+  if (c->batch) {
+    memcpy(w->data, c->batch->data, c->batch->len);
+    w->len = c->batch->len;
+    w->accounted = c->batch->accounted;
+    wbuf_put(net, c->batch);
+  } else if (!c->in_flush) {
+    c->in_flush = true;
+    c->flush_next = net->flush;
+    net->flush = c;
   }
   c->batch = w;
-  c->batch_cap = cap;
   return true;
 }
 
@@ -373,10 +430,8 @@ static void conn_send(conn_t *c, const zg__net_msg_t *m, const uint8_t *body, si
     rec = w->data + w->len;
   } else {
     conn_flush(c); /* what was sealed before goes first */
-    w = malloc(sizeof *w + rl);
+    w = wbuf_get(net, rl);
     if (!w) goto oom;
-    w->len = 0;
-    w->accounted = 0;
     rec = w->data;
   }
   zg__net_msg_encode_hdr(rec + ZG__NET_LEN_HDR, m);
@@ -384,7 +439,7 @@ static void conn_send(conn_t *c, const zg__net_msg_t *m, const uint8_t *body, si
   if (zg__net_record_seal(&c->s.tx, rec, hl + len) != ZG_OK) {
     /* cannot happen below the length limit; the record is not counted */
     unaccount(net, c->peer, accounted);
-    if (!batched) free(w);
+    if (!batched) wbuf_put(net, w);
     conn_drop(c, ZG_NET_DROP_LOCAL, "seal failed");
     return;
   }
@@ -460,7 +515,7 @@ static void on_conn_closed(uv_handle_t *h) {
   if (c->next) c->next->prev = c->prev;
   if (c->batch) { /* flushed before the loop turns; kept for safety */
     unaccount(net, c->peer, c->batch->accounted);
-    free(c->batch);
+    wbuf_put(net, c->batch);
   }
   zg_buf_clear(&c->in);
   zg__net_session_clear(&c->s);
@@ -811,17 +866,15 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
 /* TCP is up: send our hello, start reading. */
 static void conn_start(conn_t *c) {
   zg_net_t *net = c->net;
-  wreq_t *w = malloc(sizeof *w + ZG__NET_HELLO_LEN);
+  wreq_t *w = wbuf_get(net, ZG__NET_HELLO_LEN);
   c->state = ST_HELLO;
   c->started_ms = uv_now(&net->loop);
   if (!w || zg_x25519_keypair(&c->eph_pk, &c->eph_sk) != ZG_OK) {
-    free(w);
+    wbuf_put(net, w);
     conn_drop(c, ZG_NET_DROP_LOCAL, "no memory or randomness");
     return;
   }
   uv_tcp_nodelay(&c->tcp, 1);
-  w->peer = NULL;
-  w->accounted = 0;
   w->len = ZG__NET_HELLO_LEN;
   zg__net_hello_encode(w->data, net->nettag, &c->eph_pk);
   conn_write(c, w);
@@ -979,7 +1032,9 @@ static void drain_queue(zg_net_t *net) {
     while (k) {
       cmd_t *next = k->next;
       exec_cmd(net, k, k->data);
-      free(k);
+      uv_mutex_lock(&net->mu);
+      pool_put(&net->cpool, k, sizeof *k + k->cap);
+      uv_mutex_unlock(&net->mu);
       k = next;
     }
     net_uncork(net);
@@ -1054,13 +1109,17 @@ static zg_err_t submit(zg_net_t *net, cmd_t *proto, const uint8_t *data, size_t 
     net_uncork(net);
     return ZG_OK;
   }
-  cmd_t *k = malloc(sizeof *k + len);
+  size_t cap;
+  uv_mutex_lock(&net->mu);
+  cmd_t *k = pool_get(&net->cpool, sizeof *k + len, &cap);
+  uv_mutex_unlock(&net->mu);
   if (!k) {
     unaccount(net, p, proto->accounted);
     return ZG_ENOMEM;
   }
   *k = *proto;
   k->next = NULL;
+  k->cap = cap - sizeof *k;
   k->len = len;
   if (len) memcpy(k->data, data, len);
   uv_mutex_lock(&net->mu);
@@ -1164,6 +1223,8 @@ static void free_net(zg_net_t *net) {
   for (size_t i = 0; i < net->npeers; i++) free(net->peers[i]);
   free(net->peers);
   seen_free(&net->seen);
+  pool_free(&net->wpool);
+  pool_free(&net->cpool);
   zg_ed25519_sk_clear(&net->sk);
   free(net);
 }
@@ -1311,7 +1372,9 @@ void zg_net_destroy(zg_net_t *net) {
 
 uint16_t zg_net_listen_port(const zg_net_t *net) { return net ? net->port : 0; }
 
-void zg_net_self(const zg_net_t *net, zg_ed25519_pk_t *pk) { *pk = net->pk; }
+void zg_net_self(const zg_net_t *net, zg_ed25519_pk_t *pk) {
+  if (net) *pk = net->pk; else memset(pk, 0, sizeof *pk);
+}
 
 zg_err_t zg_net_peer_find(zg_net_t *net, zg_net_peer_t *peer, const zg_ed25519_pk_t *pk) {
   if (!net || !peer || !pk) return ZG_EINVAL;
@@ -1337,6 +1400,7 @@ zg_err_t zg_net_peer_key(zg_net_t *net, zg_ed25519_pk_t *pk, zg_net_peer_t peer)
 
 bool zg_net_peer_up(zg_net_t *net, zg_net_peer_t peer) {
   bool up = false;
+  if (!net) return false;
   uv_mutex_lock(&net->mu);
   if (peer < net->npeers) up = net->peers[peer]->up;
   uv_mutex_unlock(&net->mu);
@@ -1344,6 +1408,7 @@ bool zg_net_peer_up(zg_net_t *net, zg_net_peer_t peer) {
 }
 
 size_t zg_net_peer_count(zg_net_t *net) {
+  if (!net) return 0;
   uv_mutex_lock(&net->mu);
   size_t n = net->npeers;
   uv_mutex_unlock(&net->mu);
@@ -1484,6 +1549,7 @@ uint64_t zg_net_now_ms(zg_net_t *net) { return uv_now(&net->loop); }
 
 void zg_net_stats(zg_net_t *net, zg_net_stats_t *out) {
   memset(out, 0, sizeof *out);
+  if (!net) return;
   uv_mutex_lock(&net->mu);
   for (size_t i = 0; i < net->npeers; i++) out->peers_up += net->peers[i]->up;
   uv_mutex_unlock(&net->mu);
