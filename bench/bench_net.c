@@ -5,7 +5,6 @@
  * CPU cost alone. The send cases stop the clock when the last message is
  * accepted; the send queue limit is 1 MiB so that at most a few MB (queue
  * plus socket buffers) are still in flight then. */
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -104,6 +104,7 @@ typedef struct {
   bool accept_unknown;
   size_t queue_limit;
   uint32_t idle_ms, ping_ms, hs_ms;
+  size_t max_msg;
   uint16_t port;
 } opts_t;
 
@@ -127,6 +128,7 @@ static zg_err_t node_start(node_t *n, const opts_t *o, node_t **peers, const uin
   if (o && o->idle_ms) cfg.idle_timeout_ms = o->idle_ms;
   if (o && o->ping_ms) cfg.ping_interval_ms = o->ping_ms;
   if (o && o->hs_ms) cfg.handshake_timeout_ms = o->hs_ms;
+  if (o && o->max_msg) cfg.max_msg = o->max_msg;
   cfg.backoff_min_ms = 20;
   cfg.backoff_max_ms = 500;
   cfg.cb.on_message = on_message;
@@ -665,6 +667,41 @@ static void test_bad_frames(void) {
   node_free(&x);
 }
 
+/* max_msg: refused locally, and a peer sending more is dropped, whether the
+ * frame itself is over the limit or only the body inside it. */
+static void test_limits(void) {
+  node_t a, x;
+  node_keys(&a);
+  node_keys(&x);
+  opts_t o = {.accept_unknown = true, .max_msg = 1000};
+  CHECK_OK(node_start(&a, &o, NULL, NULL, 0));
+  uint8_t body[1100] = {0};
+  zg__net_client_t c;
+  CHECK_OK(raw_client(&c, &a, &x.sk));
+  CHECK(WAIT_FOR(zg_net_peer_up(a.net, 0), WAIT_MS));
+  CHECK_ERR(zg_net_send(a.net, 0, 1, body, 1001), ZG_ETOOBIG);
+  CHECK_ERR(zg_net_gossip(a.net, 1, body, 1001), ZG_ETOOBIG);
+  CHECK_OK(zg_net_send(a.net, 0, 1, body, 1000));
+  zg__net_msg_t m;
+  CHECK_OK(zg__net_client_recv(&c, &m, WAIT_MS));
+  CHECK_EQ(m.body_len, 1000);
+  zg__net_msg_t out = {.type = ZG__NET_T_MSG, .channel = 2};
+  CHECK_OK(zg__net_client_send(&c, &out, body, 1000));
+  CHECK(WAIT_FOR(count_of(&a, 2) == 1, WAIT_MS));
+  CHECK_OK(zg__net_client_send(&c, &out, body, 1001)); /* frame fits, body does not */
+  CHECK_OK(zg__net_client_wait_closed(&c, WAIT_MS));
+  zg__net_client_close(&c);
+  CHECK(WAIT_FOR(drops(&a, ZG_NET_DROP_TOOBIG) == 1, WAIT_MS));
+  CHECK_OK(raw_client(&c, &a, &x.sk));
+  CHECK_OK(zg__net_client_send(&c, &out, body, 1100)); /* frame over the limit */
+  CHECK_OK(zg__net_client_wait_closed(&c, WAIT_MS));
+  zg__net_client_close(&c);
+  CHECK(WAIT_FOR(drops(&a, ZG_NET_DROP_TOOBIG) == 2, WAIT_MS));
+  CHECK_EQ(count_of(&a, 2), 1);
+  node_free(&a);
+  node_free(&x);
+}
+
 static void test_backpressure(void) {
   node_t a, x;
   node_keys(&a);
@@ -800,6 +837,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_reconnect);
   ZGT_RUN(test_both_dial);
   ZGT_RUN(test_bad_frames);
+  ZGT_RUN(test_limits);
   ZGT_RUN(test_backpressure);
   ZGT_RUN(test_liveness);
   ZGT_RUN(test_post_timer);
