@@ -198,6 +198,10 @@ typedef struct {
   uint64_t executed;  /* highest executed height (<= committed) */
   uint64_t epoch;     /* epoch of the last committed block */
   uint8_t state_digest[32]; /* lane state digest after `executed` */
+  /* The engine and the payload checks (diagnostics). */
+  uint64_t round, high_qc_round, voted_round;
+  uint64_t proposals, votes_sent, timeouts_sent;
+  uint64_t payload_rejects, payload_waits; /* check_payload verdicts REJECT and NOT_YET */
 } zg_lane_status_t;
 
 /* Fills *st for lane (< the genesis lanes). ZG_EINVAL for a bad lane. */

@@ -417,6 +417,13 @@ static void waiters_check(zg_validator_t *v) {
 
 static void waiters_check_cb(void *arg) { waiters_check(arg); }
 
+static zg_bft_payload_verdict_t reject(zg__vlane_t *l, const zg_bft_block_t *b, const char *why) {
+  atomic_fetch_add(&l->rejects, 1);
+  zg_logw(LOGC, "lane %u: refusing the proposal for height %llu round %llu: %s", l->id,
+          (unsigned long long)b->height, (unsigned long long)b->round, why);
+  return ZG_BFT_PAYLOAD_REJECT;
+}
+
 static zg_bft_payload_verdict_t io_check_payload(void *ctx, const zg_bft_block_t *b) {
   zg__vlane_t *l = ctx;
   zg_validator_t *v = l->v;
@@ -424,12 +431,12 @@ static zg_bft_payload_verdict_t io_check_payload(void *ctx, const zg_bft_block_t
   zg_block_payload_t p;
   if (zg_block_payload_decode(&p, b->payload.ptr, b->payload.len) != ZG_OK || p.n_imports != v->lanes ||
       p.n_batches > ZG__V_BLOCK_BATCHES || b->height == 0 || p.exec_height >= b->height)
-    return ZG_BFT_PAYLOAD_REJECT;
-  if (b->epoch != block_epoch(v, l->id, b->height, p.imports)) return ZG_BFT_PAYLOAD_REJECT;
+    return reject(l, b, "malformed payload");
+  if (b->epoch != block_epoch(v, l->id, b->height, p.imports)) return reject(l, b, "wrong epoch");
   uint64_t pimp[ZG_MAX_LANES];
   if (imports_of(l, b->parent, pimp)) {
     for (uint32_t m = 0; m < v->lanes; m++)
-      if (m != l->id && p.imports[m] < pimp[m]) return ZG_BFT_PAYLOAD_REJECT;
+      if (m != l->id && p.imports[m] < pimp[m]) return reject(l, b, "imports below the parent's");
   }
   /* Divergence check: a voter that executed the height the proposer reports
    * compares digests. */
@@ -440,7 +447,7 @@ static zg_bft_payload_verdict_t io_check_payload(void *ctx, const zg_bft_block_t
       zg_loge(LOGC, "lane %u: DIVERGENCE: proposer of height %llu reports another state or receipts root at "
                     "height %llu than this node computed; refusing to vote",
               l->id, (unsigned long long)b->height, (unsigned long long)p.exec_height);
-      return ZG_BFT_PAYLOAD_REJECT;
+      return reject(l, b, "diverged state");
     }
   }
   uint8_t id[32];
@@ -460,6 +467,7 @@ static zg_bft_payload_verdict_t io_check_payload(void *ctx, const zg_bft_block_t
   zg_logd(LOGC, "lane %u: proposal for height %llu round %llu waits for %u batches or imports", l->id,
           (unsigned long long)b->height, (unsigned long long)b->round, missing);
   waiter_add(v, l->id, id, b->payload);
+  atomic_fetch_add(&l->waits, 1);
   return ZG_BFT_PAYLOAD_NOT_YET;
 }
 
@@ -1080,6 +1088,7 @@ zg_err_t zg_validator_start(zg_validator_t **out, char *err, size_t errlen, cons
   if (!v) return ZG_ENOMEM;
   pthread_mutex_init(&v->vs_mu, NULL);
   pthread_mutex_init(&v->tps_mu, NULL);
+  pthread_mutex_init(&v->status_mu, NULL);
   for (uint32_t i = 0; i < ZG_MAX_LANES; i++) {
     v->lane[i].v = v;
     v->lane[i].id = i;
@@ -1157,6 +1166,7 @@ void zg_validator_stop(zg_validator_t *v) {
   zg_validator_keys_clear(&v->keys);
   pthread_mutex_destroy(&v->vs_mu);
   pthread_mutex_destroy(&v->tps_mu);
+  pthread_mutex_destroy(&v->status_mu);
   free(v->cfg_strings);
   free(v->peers);
   free(v);
@@ -1165,6 +1175,18 @@ void zg_validator_stop(zg_validator_t *v) {
 uint16_t zg_validator_rpc_port(const zg_validator_t *v) { return v ? v->rpc_port : 0; }
 uint16_t zg_validator_p2p_port(const zg_validator_t *v) { return v ? v->p2p_port : 0; }
 const zg_ed25519_pk_t *zg_validator_node_key(const zg_validator_t *v) { return v ? &v->keys.node_pk : NULL; }
+
+typedef struct {
+  zg__vlane_t *l;
+  zg_bft_status_t st;
+} status_req_t;
+
+static void status_cb(void *arg) {
+  sync_t *s = arg;
+  status_req_t *r = s->v->status_req;
+  if (r->l->bft) zg_bft_status(r->l->bft, &r->st);
+  sync_done(s, ZG_OK);
+}
 
 zg_err_t zg_validator_lane_status(zg_validator_t *v, zg_lane_status_t *st, uint32_t lane) {
   if (!v || !st || lane >= v->lanes) return ZG_EINVAL;
@@ -1175,6 +1197,23 @@ zg_err_t zg_validator_lane_status(zg_validator_t *v, zg_lane_status_t *st, uint3
   st->epoch = atomic_load(&l->epoch);
   uint64_t h;
   if (zg_state_height(l->state, &h, st->state_digest) != ZG_OK) memset(st->state_digest, 0, 32);
+  st->payload_rejects = atomic_load(&l->rejects);
+  st->payload_waits = atomic_load(&l->waits);
+  /* The engine lives on the net thread: read its status there. */
+  status_req_t r = {l, {0}};
+  pthread_mutex_lock(&v->status_mu);
+  v->status_req = &r;
+  zg_err_t e = v->net && !atomic_load(&v->stopping) ? sync_run(v, status_cb) : ZG_ESTATE;
+  v->status_req = NULL;
+  pthread_mutex_unlock(&v->status_mu);
+  if (e == ZG_OK) {
+    st->round = r.st.round;
+    st->high_qc_round = r.st.high_qc_round;
+    st->voted_round = r.st.voted_round;
+    st->proposals = r.st.proposals;
+    st->votes_sent = r.st.votes_sent;
+    st->timeouts_sent = r.st.timeouts_sent;
+  }
   return ZG_OK;
 }
 

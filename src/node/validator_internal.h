@@ -85,6 +85,7 @@ typedef struct zg__vlane {
   _Atomic uint64_t executed;  /* highest executed height (results in the block store) */
   _Atomic uint64_t epoch;     /* epoch of the last committed block */
   _Atomic uint64_t adds;      /* transactions admitted since the last batch */
+  _Atomic uint64_t rejects, waits; /* check_payload verdicts */
   /* net thread */
   uint64_t last_imports[ZG_MAX_LANES]; /* imports of the last committed block */
   struct {
@@ -139,6 +140,8 @@ struct zg_validator {
   uint64_t tps_last_ns, tps_last_txs;
   uint16_t rpc_port, p2p_port;
   _Atomic bool stopping;
+  pthread_mutex_t status_mu; /* one zg_validator_lane_status at a time */
+  void *status_req;
 };
 
 /* validator.c */

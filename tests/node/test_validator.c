@@ -156,8 +156,13 @@ static bool wait_height(uint64_t h, unsigned skip, int secs) {
     for (uint32_t l = 0; l < LANES; l++) {
       zg_lane_status_t st;
       if (zg_validator_lane_status(nodes[i], &st, l) == ZG_OK)
-        printf("    node %u lane %u: committed %llu executed %llu epoch %llu\n", i, l,
-               (unsigned long long)st.committed, (unsigned long long)st.executed, (unsigned long long)st.epoch);
+        printf("    node %u lane %u: committed %llu executed %llu epoch %llu round %llu hqc %llu voted %llu "
+               "proposals %llu votes %llu timeouts %llu rejects %llu waits %llu\n",
+               i, l, (unsigned long long)st.committed, (unsigned long long)st.executed,
+               (unsigned long long)st.epoch, (unsigned long long)st.round, (unsigned long long)st.high_qc_round,
+               (unsigned long long)st.voted_round, (unsigned long long)st.proposals,
+               (unsigned long long)st.votes_sent, (unsigned long long)st.timeouts_sent,
+               (unsigned long long)st.payload_rejects, (unsigned long long)st.payload_waits);
     }
   }
   return false;
