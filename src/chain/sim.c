@@ -532,9 +532,21 @@ static void finish(sim_t *s, uint32_t i) {
   uint64_t end = s->now + cost;
   n->busy_until = end;
   n->busy_total += cost;
-  for (size_t k = 0; k < s->nout; k++) {
+  bool voted_variant = false;
+  for (size_t k = 0; k < s->nout; k++) { /* nout may grow: byz_vote_all queues more */
     out_t *o = &s->out[k];
-    if (n->byz && (o->to & 1) && o->msg.len && o->msg.ptr[0] == ZG_BFT_MSG_PROPOSAL) byz_equivocate(s, i, &o->msg);
+    if (n->byz && (o->to & 1) && o->msg.len && o->msg.ptr[0] == ZG_BFT_MSG_PROPOSAL && byz_equivocate(s, i, &o->msg) &&
+        !voted_variant) {
+      /* and vote for the second variant too: evidence for the next leader */
+      voted_variant = true;
+      zg_buf_t copy = o->msg;
+      uint8_t lane = o->lane;
+      zg_buf_init(&o->msg);
+      if (zg_buf_append(&o->msg, copy.ptr, copy.len) != ZG_OK) s->fatal = ZG_ENOMEM;
+      byz_vote_all(s, i, lane, copy.ptr, copy.len);
+      zg_buf_clear(&copy);
+      o = &s->out[k];
+    }
     deliver(s, i, o->to, o->lane, o->msg.ptr, o->msg.len, end);
     zg_buf_clear(&o->msg);
   }
