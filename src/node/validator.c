@@ -146,6 +146,26 @@ static void self_msg_cb(void *arg) {
   free(m);
 }
 
+/* Test only (validator.testEquivocate): after a lane-0 vote, sends the same
+ * leader a second vote of this node for another block of the same round,
+ * validly signed, so the leader holds slashable evidence. */
+static void equivocate(zg__vlane_t *l, zg_net_peer_t p, const uint8_t *msg, size_t len) {
+  zg_bft_msg_t m;
+  if (len < ZG_BFT_VOTE_LEN || zg_bft_msg_decode(&m, msg, len) != ZG_OK || m.type != ZG_BFT_MSG_VOTE) return;
+  zg_bft_vote_t v2 = m.vote;
+  v2.block_id[0] ^= 0xff;
+  uint8_t vm[ZG_BFT_VOTE_MSG_LEN];
+  zg_bft_vote_message(vm, &v2);
+  if (zg_ed25519_sign(v2.sig, &l->v->keys.node_sk, vm, sizeof vm) != ZG_OK) return;
+  uint8_t *copy = malloc(len);
+  if (!copy) return;
+  memcpy(copy, msg, len);
+  zg_bft_vote_encode(copy + len - ZG_BFT_VOTE_LEN, &v2);
+  zg_logw(LOGC, "lane 0: test equivocation: second vote in round %llu", (unsigned long long)v2.round);
+  send_lane_msg(l->v, p, false, l->id, copy, len);
+  free(copy);
+}
+
 static void io_send_validator(void *ctx, const zg_ed25519_pk_t *to, const uint8_t *msg, size_t len) {
   zg__vlane_t *l = ctx;
   zg_net_peer_t p;
@@ -162,6 +182,7 @@ static void io_send_validator(void *ctx, const zg_ed25519_pk_t *to, const uint8_
   }
   if (zg_net_peer_find(l->v->net, &p, to) != ZG_OK) return;
   send_lane_msg(l->v, p, false, l->id, msg, len);
+  if (l->v->cfg.test_equivocate && l->id == 0) equivocate(l, p, msg, len);
 }
 
 static void io_send_peer(void *ctx, uint32_t peer, const uint8_t *msg, size_t len) {
@@ -505,7 +526,10 @@ static zg_err_t io_commit(void *ctx, const zg_bft_block_t *b, const uint8_t *pro
                          .n_batches = n};
   zg_bft_block_id(c.id, b);
   e = zg_blockstore_commit(v->bs, &c);
-  if (e == ZG_EEXIST) e = ZG_OK;
+  if (e == ZG_EEXIST) { /* a replay of a stored block (after a restart): nothing moves */
+    e = ZG_OK;
+    goto out;
+  }
   if (e) {
     zg_loge(LOGC, "lane %u: storing committed block %llu: %s", l->id, (unsigned long long)b->height,
             zg_strerror(e));
