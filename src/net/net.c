@@ -27,7 +27,6 @@
 
 #include "net/net_internal.h"
 #include "zg/bytes.h"
-#include "zg/hash.h"
 #include "zg/log.h"
 #include "zg/net.h"
 
@@ -130,13 +129,6 @@ typedef struct {
   int n;
 } pool_t;
 
-/* Gossip seen-set: two generations of open-addressing tables of 16-byte ids;
- * when the current one holds `limit` ids it becomes the old one. */
-typedef struct {
-  uint8_t (*slot[2])[16];
-  size_t count[2], cap, limit;
-  int cur;
-} seen_t;
 
 struct zg_net {
   uv_loop_t loop;
@@ -169,7 +161,7 @@ struct zg_net {
   req_t *reqs;
   uint64_t next_req_id, rng;
   zg_net_timer_t *timers;
-  seen_t seen;
+  zg__net_seen_t seen;
   bool shutting_down;
   int cork;        /* > 0: conn_send gathers records per link (see net_uncork) */
   pool_t wpool;    /* write buffers (net thread) */
@@ -273,64 +265,6 @@ static bool account_if_room(zg_net_t *net, peer_t *p, size_t n) {
   if (ok) p->queued += n;
   uv_mutex_unlock(&net->mu);
   return ok;
-}
-
-/* ---------------------------------------------------------------- seen-set */
-
-static zg_err_t seen_init(seen_t *s, size_t limit) {
-  size_t cap = 16;
-  while (cap < 2 * limit) cap *= 2;
-  s->cap = cap;
-  s->limit = limit;
-  s->cur = 0;
-  s->count[0] = s->count[1] = 0;
-  s->slot[0] = calloc(cap, 16);
-  s->slot[1] = calloc(cap, 16);
-  return s->slot[0] && s->slot[1] ? ZG_OK : ZG_ENOMEM;
-}
-
-static void seen_free(seen_t *s) {
-  free(s->slot[0]);
-  free(s->slot[1]);
-}
-
-static bool seen_in(const seen_t *s, int g, const uint8_t id[16], size_t *pos) {
-  size_t i = (size_t)zg_load_le64(id) & (s->cap - 1);
-  static const uint8_t zero[16];
-  for (;;) {
-    if (memcmp(s->slot[g][i], id, 16) == 0) return true;
-    if (memcmp(s->slot[g][i], zero, 16) == 0) {
-      if (pos) *pos = i;
-      return false;
-    }
-    i = (i + 1) & (s->cap - 1);
-  }
-}
-
-/* Returns true when id was already seen; otherwise remembers it. */
-static bool seen_check_add(seen_t *s, const uint8_t id[16]) {
-  size_t pos;
-  if (seen_in(s, 1 - s->cur, id, NULL) || seen_in(s, s->cur, id, &pos)) return true;
-  if (s->count[s->cur] >= s->limit) {
-    s->cur = 1 - s->cur;
-    memset(s->slot[s->cur], 0, s->cap * 16);
-    s->count[s->cur] = 0;
-    (void)seen_in(s, s->cur, id, &pos);
-  }
-  memcpy(s->slot[s->cur][pos], id, 16);
-  s->count[s->cur]++;
-  return false;
-}
-
-static void gossip_id(uint8_t id[16], uint8_t channel, const uint8_t *data, size_t len) {
-  zg_sha256_ctx_t c;
-  uint8_t d[32];
-  zg_sha256_init(&c);
-  zg_sha256_update(&c, &channel, 1);
-  zg_sha256_update(&c, data, len);
-  zg_sha256_final(&c, d);
-  memcpy(id, d, 16);
-  if (memcmp(id, (const uint8_t[16]){0}, 16) == 0) id[0] = 1; /* all-zero marks an empty slot */
 }
 
 /* ---------------------------------------------------------------- writing */
@@ -724,8 +658,8 @@ static void fan_out(zg_net_t *net, const peer_t *except, const zg__net_msg_t *m,
 
 static void do_gossip(zg_net_t *net, const peer_t *from, uint8_t channel, const uint8_t *data, size_t len) {
   uint8_t id[16];
-  gossip_id(id, channel, data, len);
-  if (seen_check_add(&net->seen, id)) {
+  zg__net_gossip_id(id, channel, data, len);
+  if (zg__net_seen_check_add(&net->seen, id)) {
     ST_ADD(net, gossip_dup, 1);
     return;
   }
@@ -1222,7 +1156,7 @@ static zg_err_t resolve(struct sockaddr_storage *out, const char *host, uint16_t
 static void free_net(zg_net_t *net) {
   for (size_t i = 0; i < net->npeers; i++) free(net->peers[i]);
   free(net->peers);
-  seen_free(&net->seen);
+  zg__net_seen_free(&net->seen);
   pool_free(&net->wpool);
   pool_free(&net->cpool);
   zg_ed25519_sk_clear(&net->sk);
@@ -1292,6 +1226,7 @@ zg_err_t zg_net_create(zg_net_t **out, const zg_net_config_t *cfg) {
   *out = NULL;
   if (!cfg || !cfg->sk || (cfg->network_id_len && !cfg->network_id) || cfg->network_id_len > 255 ||
       (cfg->npeers && !cfg->peers) || cfg->max_msg == 0 || cfg->max_msg > (1u << 30) || cfg->gossip_seen == 0 ||
+      cfg->gossip_seen > (1u << 24) ||
       cfg->max_peers == 0 || cfg->npeers > cfg->max_peers || cfg->backoff_min_ms == 0 || cfg->backoff_max_ms < cfg->backoff_min_ms)
     return ZG_EINVAL;
   zg_net_t *net = calloc(1, sizeof *net);
@@ -1314,7 +1249,7 @@ zg_err_t zg_net_create(zg_net_t **out, const zg_net_config_t *cfg) {
   net->cb = cfg->cb;
   if (zg_random_bytes(&net->rng, sizeof net->rng) != ZG_OK) net->rng = zg_clock_ns();
   net->rng |= 1;
-  if (seen_init(&net->seen, cfg->gossip_seen) != ZG_OK) {
+  if (zg__net_seen_init(&net->seen, cfg->gossip_seen) != ZG_OK) {
     free_net(net);
     return ZG_ENOMEM;
   }

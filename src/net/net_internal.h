@@ -112,6 +112,27 @@ size_t zg__net_msg_encode_hdr(uint8_t *out, const zg__net_msg_t *m);
  * channel 0, or a body where none belongs (PING/PONG). */
 ZG_WARN_UNUSED zg_err_t zg__net_msg_decode(zg__net_msg_t *m, const uint8_t *p, size_t n);
 
+/* Gossip: the id of a message, SHA-256(channel || body) truncated to 16
+ * bytes (never all-zero: that marks an empty slot of the seen-set). */
+void zg__net_gossip_id(uint8_t id[16], uint8_t channel, const uint8_t *data, size_t len);
+
+/* The gossip seen-set: two generations of open-addressing tables of ids;
+ * when the current one holds `limit` ids, the older one is emptied and
+ * becomes current. It thus remembers between limit and 2 * limit of the most
+ * recent ids, in 2 * 16 * 2^ceil(log2(2 * limit)) bytes allocated at init. */
+typedef struct {
+  uint8_t (*slot[2])[16];
+  size_t count[2], cap, limit;
+  int cur;
+} zg__net_seen_t;
+
+/* ZG_ENOMEM (the set can still be freed), ZG_EINVAL when limit is 0 or
+ * above 2^24. */
+ZG_WARN_UNUSED zg_err_t zg__net_seen_init(zg__net_seen_t *s, size_t limit);
+void zg__net_seen_free(zg__net_seen_t *s);
+/* Returns true when id was already in the set; otherwise adds it. */
+bool zg__net_seen_check_add(zg__net_seen_t *s, const uint8_t id[16]);
+
 /*
  * A blocking client that speaks the protocol over a plain socket (the dialer
  * role), for tests, benchmarks and diagnostics: it lets a test misbehave on

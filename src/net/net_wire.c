@@ -1,6 +1,6 @@
 /*
  * net_wire.c — the pure protocol pieces of net_internal.h: hello, key
- * schedule, AUTH, records, envelopes.
+ * schedule, AUTH, records, envelopes, gossip ids and the seen-set.
  *
  * Key schedule (docs/net.md):
  *   h    = SHA-256("zg-net/1 transcript" || u8 len(netid) || netid || eph_dialer || eph_listener)
@@ -12,6 +12,7 @@
  * session nor reflected back to its sender. The dialer sends its AUTH first;
  * the listener sends its own once it has accepted the dialer's (net.c).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "net/net_internal.h"
@@ -208,4 +209,65 @@ zg_err_t zg__net_msg_decode(zg__net_msg_t *m, const uint8_t *p, size_t n) {
   m->body = p + hl;
   m->body_len = n - hl;
   return ZG_OK;
+}
+
+/* ---- gossip ---- */
+
+void zg__net_gossip_id(uint8_t id[16], uint8_t channel, const uint8_t *data, size_t len) {
+  static const uint8_t zero[16];
+  zg_sha256_ctx_t c;
+  uint8_t d[32];
+  zg_sha256_init(&c);
+  zg_sha256_update(&c, &channel, 1);
+  zg_sha256_update(&c, data, len);
+  zg_sha256_final(&c, d);
+  memcpy(id, d, 16);
+  if (memcmp(id, zero, 16) == 0) id[0] = 1;
+}
+
+zg_err_t zg__net_seen_init(zg__net_seen_t *s, size_t limit) {
+  memset(s, 0, sizeof *s);
+  if (limit == 0 || limit > (1u << 24)) return ZG_EINVAL;
+  size_t cap = 16;
+  while (cap < 2 * limit) cap *= 2;
+  s->cap = cap;
+  s->limit = limit;
+  s->slot[0] = calloc(cap, 16);
+  s->slot[1] = calloc(cap, 16);
+  return s->slot[0] && s->slot[1] ? ZG_OK : ZG_ENOMEM;
+}
+
+void zg__net_seen_free(zg__net_seen_t *s) {
+  free(s->slot[0]);
+  free(s->slot[1]);
+  memset(s, 0, sizeof *s);
+}
+
+/* Looks id up in generation g; on a miss *pos (when asked) is the free slot
+ * where it would go. Tables are at most half full, so a free slot exists. */
+static bool seen_in(const zg__net_seen_t *s, int g, const uint8_t id[16], size_t *pos) {
+  static const uint8_t zero[16];
+  size_t i = (size_t)zg_load_le64(id) & (s->cap - 1);
+  for (;;) {
+    if (memcmp(s->slot[g][i], id, 16) == 0) return true;
+    if (memcmp(s->slot[g][i], zero, 16) == 0) {
+      if (pos) *pos = i;
+      return false;
+    }
+    i = (i + 1) & (s->cap - 1);
+  }
+}
+
+bool zg__net_seen_check_add(zg__net_seen_t *s, const uint8_t id[16]) {
+  size_t pos = 0;
+  if (seen_in(s, 1 - s->cur, id, NULL) || seen_in(s, s->cur, id, &pos)) return true;
+  if (s->count[s->cur] >= s->limit) {
+    s->cur = 1 - s->cur;
+    memset(s->slot[s->cur], 0, s->cap * 16);
+    s->count[s->cur] = 0;
+    (void)seen_in(s, s->cur, id, &pos);
+  }
+  memcpy(s->slot[s->cur][pos], id, 16);
+  s->count[s->cur]++;
+  return false;
 }

@@ -207,11 +207,49 @@ static void test_peer_parse(void) {
   zg_ed25519_sk_clear(&sk);
 }
 
+/* The seen-set remembers at least `limit` recent ids, forgets old ones, and
+ * never reports an id it was not given. */
+static void test_seen(void) {
+  zg__net_seen_t s;
+  const size_t limit = 100;
+  CHECK_ERR(zg__net_seen_init(&s, 0), ZG_EINVAL);
+  CHECK_OK(zg__net_seen_init(&s, limit));
+  uint8_t id[16];
+  long n = zgt_iters(2000);
+  for (long i = 0; i < n; i++) {
+    zg__net_gossip_id(id, 1, (const uint8_t *)&i, sizeof i);
+    CHECK(!zg__net_seen_check_add(&s, id));
+    CHECK(zg__net_seen_check_add(&s, id));
+    /* the last `limit` ids are all still known */
+    if (i % 97 == 0) {
+      for (long j = i >= (long)limit ? i - (long)limit + 1 : 0; j <= i; j++) {
+        zg__net_gossip_id(id, 1, (const uint8_t *)&j, sizeof j);
+        if (!zg__net_seen_check_add(&s, id)) {
+          ZGT_FAIL("id %ld forgotten at %ld", j, i);
+          break;
+        }
+      }
+    }
+  }
+  /* very old ones are gone (re-adding one says "new") */
+  long old = 0;
+  zg__net_gossip_id(id, 1, (const uint8_t *)&old, sizeof old);
+  CHECK(!zg__net_seen_check_add(&s, id));
+  /* same bytes on another channel: another id */
+  uint8_t a[16], b[16];
+  zg__net_gossip_id(a, 1, (const uint8_t *)"x", 1);
+  zg__net_gossip_id(b, 2, (const uint8_t *)"x", 1);
+  CHECK(memcmp(a, b, 16) != 0);
+  CHECK(s.count[0] <= limit && s.count[1] <= limit);
+  zg__net_seen_free(&s);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ZGT_RUN(test_handshake);
   ZGT_RUN(test_records);
   ZGT_RUN(test_envelope);
   ZGT_RUN(test_peer_parse);
+  ZGT_RUN(test_seen);
   return zgt_done();
 }
