@@ -162,9 +162,12 @@ ZG_WARN_UNUSED zg_err_t zg_net_peer_parse(zg_ed25519_pk_t *pk, char *host, size_
 ZG_WARN_UNUSED zg_err_t zg_net_create(zg_net_t **out, const zg_net_config_t *cfg);
 
 /* Stops the net thread and frees everything. Work queued before the call
- * (sends, posts) is carried out first; then every link is closed and every
- * pending request completes with ZG_ECLOSED. Must not be called from the net
- * thread. NULL is a no-op. */
+ * (sends, posts) is carried out first; then every link is closed (on_peer
+ * reports each one down) and every pending request completes with
+ * ZG_ECLOSED; calls made by those callbacks fail with ZG_ECLOSED. Must not be
+ * called from the net thread (it would be ignored, with an error logged), nor
+ * race with any other call on the same net from another thread. NULL is a
+ * no-op. */
 void zg_net_destroy(zg_net_t *net);
 
 /* The bound listen port (useful with port 0), or 0 when not listening. */
