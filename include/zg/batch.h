@@ -64,7 +64,9 @@ ZG_WARN_UNUSED zg_err_t zg_batch_decode(zg_batch_t *b, const uint8_t *enc, size_
 
 /* One transaction of a batch after zg_batch_recover. */
 typedef struct {
-  zg_tx_t tx;           /* decoded (views into the batch encoding) */
+  zg_tx_t tx;           /* decoded (views into the batch encoding) by
+                           zg_tx_decode_nosighash: the signing hash is only
+                           computed, inside zg_tx_sender, on a cache miss */
   zg_eth_addr_t sender; /* valid when err == ZG_OK */
   zg_err_t err;         /* ZG_OK, a zg_tx_decode code, ZG_EBADSIG (no key
                            fits), or ZG_ELANE (sender not of the batch's lane) */

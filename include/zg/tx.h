@@ -93,8 +93,12 @@ typedef struct {
   uint64_t v;                 /* as encoded: type 0 chainId*2+35+y, else y */
   zg_ecdsa_sig_t sig;         /* r, s and the recovery id y */
   uint8_t hash[32];           /* keccak256(raw) */
-  uint8_t sighash[32];        /* what the sender signed */
+  uint8_t sighash[32];        /* what the sender signed (when has_sighash) */
   zg_slice_t raw;             /* the whole envelope, borrowed */
+  bool has_sighash;           /* sighash is set: always after zg_tx_decode,
+                                 never after zg_tx_decode_nosighash */
+  uint32_t unsigned_off;      /* the unsigned fields are raw[off, off+len): */
+  uint32_t unsigned_len;      /* for a signing hash computed later */
 } zg_tx_t;
 
 /* Decodes raw[0..len) (borrowed by *tx, see above) and computes its hash and
@@ -103,9 +107,15 @@ typedef struct {
  * sender. */
 ZG_WARN_UNUSED zg_err_t zg_tx_decode(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t chain_id);
 
-/* Recovers the sender's address from tx->sig over tx->sighash (one
- * secp256k1 public-key recovery and one keccak). ZG_EBADSIG when no key
- * fits the signature. */
+/* zg_tx_decode without the signing hash (tx->has_sighash false, sighash
+ * zero): for callers that look the sender up in the cache first, so that
+ * only a miss pays that Keccak (zg_tx_sender computes it when needed). */
+ZG_WARN_UNUSED zg_err_t zg_tx_decode_nosighash(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t chain_id);
+
+/* Recovers the sender's address from tx->sig over the signing hash (one
+ * secp256k1 public-key recovery and one keccak; the signing hash is
+ * computed first when tx->has_sighash is false, which needs tx->raw still
+ * valid). ZG_EBADSIG when no key fits the signature. */
 ZG_WARN_UNUSED zg_err_t zg_tx_sender(zg_eth_addr_t *sender, const zg_tx_t *tx);
 
 /* Stateless admission rules beyond decoding: ZG_EUNSUPPORTED for contract

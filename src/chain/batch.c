@@ -91,7 +91,8 @@ zg_err_t zg_batch_recover(zg_batch_tx_t *out, size_t *recovered, const zg_batch_
   for (size_t i = 0; i < b->n; i++) {
     zg_batch_tx_t *o = &out[i];
     memset(&o->sender, 0, sizeof o->sender);
-    o->err = zg_tx_decode(&o->tx, b->txs[i].ptr, b->txs[i].len, chain_id);
+    /* The signing hash is only computed on a cache miss (by zg_tx_sender). */
+    o->err = zg_tx_decode_nosighash(&o->tx, b->txs[i].ptr, b->txs[i].len, chain_id);
     if (o->err != ZG_OK) continue;
     bool hit = false;
     o->err = zg_tx_sender_cached(&o->sender, &hit, &o->tx, cache);

@@ -636,7 +636,9 @@ zg_err_t zg_mempool_add_raw(zg_mempool_t *mp, uint8_t hash[32], char *msg, const
     return ZG_ETOOBIG;
   }
   zg_tx_t tx;
-  zg_err_t err = zg_tx_decode(&tx, raw, len, 0); /* the chain id is checked with its own message */
+  /* The chain id is checked with its own message; the signing hash only on
+   * a sender-cache miss. */
+  zg_err_t err = zg_tx_decode_nosighash(&tx, raw, len, 0);
   if (err == ZG_EUNSUPPORTED && raw[0] >= 0xc0) {
     setmsg(msg, "only replay-protected (EIP-155) transactions allowed");
     return err;

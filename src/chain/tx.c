@@ -199,7 +199,7 @@ static void signing_hash(uint8_t out[32], uint8_t type, const uint8_t *fields, s
   zg_keccak256_final(&k, out);
 }
 
-static zg_err_t decode(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t chain_id) {
+static zg_err_t decode(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t chain_id, bool want_sighash) {
   if (len > ZG_TX_MAX_SIZE) return ZG_ETOOBIG;
   if (len == 0) return ZG_ETRUNC;
   const uint8_t *body = raw;
@@ -224,23 +224,41 @@ static zg_err_t decode(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t cha
   if (chain_id && tx->chain_id != chain_id) return ZG_ECHAINID;
   tx->raw = zg_slice(raw, len);
   zg_keccak256(tx->hash, raw, len);
-  signing_hash(tx->sighash, tx->type, list.payload.ptr, (size_t)(sig_start - list.payload.ptr), tx->chain_id);
+  tx->unsigned_off = (uint32_t)(list.payload.ptr - raw); /* < 128 KiB */
+  tx->unsigned_len = (uint32_t)(sig_start - list.payload.ptr);
+  if (want_sighash) {
+    signing_hash(tx->sighash, tx->type, list.payload.ptr, tx->unsigned_len, tx->chain_id);
+    tx->has_sighash = true;
+  }
   return ZG_OK;
 }
 
-zg_err_t zg_tx_decode(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t chain_id) {
+static zg_err_t decode_entry(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t chain_id, bool want_sighash) {
   if (!tx) return ZG_EINVAL;
   memset(tx, 0, sizeof *tx);
   if (!raw && len) return ZG_EINVAL;
-  zg_err_t err = decode(tx, raw, len, chain_id);
+  zg_err_t err = decode(tx, raw, len, chain_id, want_sighash);
   if (err != ZG_OK) memset(tx, 0, sizeof *tx);
   return err;
+}
+
+zg_err_t zg_tx_decode(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t chain_id) {
+  return decode_entry(tx, raw, len, chain_id, true);
+}
+
+zg_err_t zg_tx_decode_nosighash(zg_tx_t *tx, const uint8_t *raw, size_t len, uint64_t chain_id) {
+  return decode_entry(tx, raw, len, chain_id, false);
 }
 
 zg_err_t zg_tx_sender(zg_eth_addr_t *sender, const zg_tx_t *tx) {
   if (!sender || !tx) return ZG_EINVAL;
   memset(sender, 0, sizeof *sender);
-  return zg_ecdsa_recover_address(sender, &tx->sig, tx->sighash);
+  if (tx->has_sighash) return zg_ecdsa_recover_address(sender, &tx->sig, tx->sighash);
+  /* Deferred signing hash: the unsigned fields are still in raw. */
+  if (!tx->raw.ptr || (size_t)tx->unsigned_off + tx->unsigned_len > tx->raw.len) return ZG_EINVAL;
+  uint8_t h[32];
+  signing_hash(h, tx->type, tx->raw.ptr + tx->unsigned_off, tx->unsigned_len, tx->chain_id);
+  return zg_ecdsa_recover_address(sender, &tx->sig, h);
 }
 
 uint64_t zg_tx_intrinsic_gas(const zg_tx_t *tx) {

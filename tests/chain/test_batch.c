@@ -183,7 +183,10 @@ static void test_recover(void) {
   /* Seen before: no recovery at all. */
   CHECK_OK(zg_batch_recover(out, &rec, &b, 16888, 0, cache));
   CHECK_EQ(rec, 0);
-  for (size_t i = 0; i < N; i++) CHECK_MEM(out[i].sender.bytes, g_addr[i % NKEYS].bytes, 20);
+  for (size_t i = 0; i < N; i++) {
+    CHECK_MEM(out[i].sender.bytes, g_addr[i % NKEYS].bytes, 20);
+    CHECK(!out[i].tx.has_sighash); /* decoded without it, and a hit does not need it */
+  }
   /* Lanes: with K = 2 only senders with an even last byte belong to lane 0. */
   CHECK_OK(zg_batch_recover(out, &rec, &b, 16888, 2, cache));
   for (size_t i = 0; i < N; i++) {

@@ -192,6 +192,17 @@ static void test_roundtrip_random(void) {
     zg_eth_addr_t want = addr_of(&sk), got;
     CHECK_OK(zg_tx_sender(&got, &tx));
     CHECK_MEM(got.bytes, want.bytes, 20);
+    CHECK(tx.has_sighash);
+    /* Without the signing hash: same tx, hash computed on demand. */
+    zg_tx_t lazy;
+    static const uint8_t zero[32];
+    CHECK_OK(zg_tx_decode_nosighash(&lazy, raw.ptr, raw.len, f.chain_id));
+    CHECK(!lazy.has_sighash);
+    CHECK_MEM(lazy.sighash, zero, 32);
+    CHECK_MEM(lazy.hash, tx.hash, 32);
+    memset(&got, 0, sizeof got);
+    CHECK_OK(zg_tx_sender(&got, &lazy));
+    CHECK_MEM(got.bytes, want.bytes, 20);
     enc.len = 0;
     CHECK_OK(zg_tx_encode(&enc, &tx));
     CHECK_EQ(enc.len, raw.len);
