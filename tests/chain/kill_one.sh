@@ -14,15 +14,17 @@ devnet_up --validators 4 --lanes 2
 echo "devnet up: ${NAMES[*]} (${URLS[*]})"
 
 # 1. v3 crashes.
+alive 0 1 2 3
 kill9 3
 h0=$(max_height "${URLS[0]}" "${URLS[1]}" "${URLS[2]}")
 l1=$(height "${URLS[0]}" 1); l1=${l1:-0}
-if wait_height "${URLS[0]}" $((h0 + 5)) 90 && wait_height "${URLS[2]}" $((h0 + 5)) 90; then
+if wait_height "${URLS[0]}" $((h0 + 5)) 60 && wait_height "${URLS[2]}" $((h0 + 5)) 60; then
   ok "v3 killed: lane 0 went on from $h0 to $(height "${URLS[0]}")"
 else
   bad "v3 killed: lane 0 stuck at $(height "${URLS[0]}") (from $h0)"
 fi
-if wait_height "${URLS[1]}" $((l1 + 3)) 90 1; then ok "v3 killed: lane 1 went on"; else bad "v3 killed: lane 1 stuck"; fi
+alive 0 1 2
+if wait_height "${URLS[1]}" $((l1 + 3)) 60 1; then ok "v3 killed: lane 1 went on"; else bad "v3 killed: lane 1 stuck"; fi
 if "$zg" load --dir "$dir" --txs 200 --timeout 60 >"$dir/load1.out" 2>&1; then
   ok "200 transfers committed with v3 down ($(grep -o '[0-9]* tx/s' "$dir/load1.out"))"
 else
@@ -30,9 +32,10 @@ else
 fi
 
 # 2. v3 comes back and catches up.
+alive 0 1 2
 if restart 3; then
   target=$(max_height "${URLS[0]}" "${URLS[1]}" "${URLS[2]}")
-  if wait_height "${URLS[3]}" "$target" 120; then
+  if wait_height "${URLS[3]}" "$target" 90; then
     ok "v3 restarted and caught up to $target"
   else
     bad "v3 restarted but is at $(height "${URLS[3]}"), the others at $target"
@@ -42,17 +45,20 @@ else
 fi
 
 # 3. v3 votes again: without v2, no quorum exists unless v3 votes.
+alive 0 1 2 3
 kill9 2
 h1=$(max_height "${URLS[0]}" "${URLS[1]}" "${URLS[3]}")
-if wait_height "${URLS[0]}" $((h1 + 5)) 120 && wait_height "${URLS[3]}" $((h1 + 5)) 120; then
+if wait_height "${URLS[0]}" $((h1 + 5)) 90 && wait_height "${URLS[3]}" $((h1 + 5)) 90; then
   ok "v2 killed after v3's return: the chain went on (v3 votes again) from $h1 to $(height "${URLS[0]}")"
 else
   bad "v2 killed after v3's return: stuck at $(height "${URLS[0]}") (from $h1): v3 does not vote"
 fi
 
 # 4. Everyone back; one history.
+alive 0 1 3
 restart 2 || bad "v2 did not restart"
 target=$(max_height "${URLS[@]}")
-for i in 0 1 2 3; do wait_height "${URLS[$i]}" "$target" 120 || bad "${NAMES[$i]} did not reach $target"; done
+for i in 0 1 2 3; do wait_height "${URLS[$i]}" "$target" 90 || bad "${NAMES[$i]} did not reach $target"; done
+alive 0 1 2 3
 if no_fork "${URLS[@]}"; then ok "all four agree on every block of both lanes up to $target"; else bad "fork"; fi
 summary

@@ -12,6 +12,7 @@ ok() { passed=$((passed + 1)); echo "ok: $*"; }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 finish() {
   local rc=$?
+  kill "$watchdog" 2>/dev/null
   "$zg" devnet down --dir "$dir" --grace 5 >/dev/null 2>&1
   if [ "$failed" != 0 ] || { [ "$rc" != 0 ] && [ "$rc" != 77 ]; }; then
     for f in "$dir"/v*/node.log; do [ -f "$f" ] && { echo "---- $f (tail)"; tail -n 20 "$f"; }; done
@@ -19,6 +20,13 @@ finish() {
   if [ -n "${ZG_KEEP:-}" ]; then echo "kept $dir"; else rm -rf "$dir"; fi
 }
 trap finish EXIT
+# ctest kills a test at its timeout, but the nodes live in their own
+# sessions: a watchdog below the ctest timeout ends the script through its
+# traps, which stop the devnet.
+# (Its output goes to /dev/null: an open pipe would keep ctest waiting.)
+trap 'echo "FAIL: interrupted (or the ${ZG_TEST_DEADLINE:-480} s deadline passed)"; failed=$((failed + 1)); exit 1' TERM INT
+( sleep "${ZG_TEST_DEADLINE:-480}"; kill -TERM $$ ) >/dev/null 2>&1 &
+watchdog=$!
 
 # devnet_up ARGS... — zg devnet up into $dir; skips (77) when the build's
 # node has no validator role; fills NAMES[], URLS[] and PIDFILES[].
@@ -79,6 +87,19 @@ max_height() {
   echo $m
 }
 node_pid() { cat "${PIDFILES[$1]}" 2>/dev/null; }
+# alive I... — every node I still runs; a node that died without being
+# killed by the test is a failure that ends the test at once (its log shown).
+alive() {
+  local i p
+  for i in "$@"; do
+    p=$(node_pid "$i")
+    if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then
+      bad "${NAMES[$i]} exited unexpectedly (pid ${p:-?}); its log:"
+      tail -n 30 "$dir/${NAMES[$i]}/node.log"
+      exit 1
+    fi
+  done
+}
 # kill9 I — SIGKILL node I (no grace: a crash).
 kill9() { local p; p=$(node_pid "$1"); [ -n "$p" ] && kill -9 "$p" 2>/dev/null; rm -f "${PIDFILES[$1]}"; sleep 0.2; }
 # restart I — zg devnet start --node NAME (waits until it answers with a block).

@@ -31,8 +31,8 @@ expect "body is not JSON" -32700 "$(echo '{"jsonrpc":"2.0","id":1,"method":' | p
 expect "unknown method" -32601 "$(rpc "$u" eth_noSuchMethod '[]')"
 expect "empty batch" -32600 "$(echo '[]' | post)"
 big=$(for i in $(seq 101); do printf '{"jsonrpc":"2.0","id":%d,"method":"eth_blockNumber","params":[]},' "$i"; done)
-expect "batch of 101" -32600 "$(echo "[${big%,}]" | post)"
-expect "params not an array" -32602 "$(echo '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":"x"}' | post)"
+expect "batch of 101" "-32600|-32005" "$(echo "[${big%,}]" | post)"
+expect "params not an array" "-32600|-32602" "$(echo '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":"x"}' | post)"
 expect "bad address" -32602 "$(rpc "$u" eth_getBalance '["0x12","latest"]')"
 expect "bad block tag" -32602 "$(rpc "$u" eth_getBlockByNumber '["yesterday",false]')"
 expect "lane out of range" -32602 "$(rpc "$u" eth_getBlockByNumber '["latest@99",false]')"
@@ -52,7 +52,8 @@ huge=0x$(head -c 140000 /dev/zero | od -An -v -tx1 | tr -d ' \n')
 expect "raw tx: 140 KB" "-32602|-32000" "$(printf '{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["%s"]}' "$huge" | post)"
 
 # Still alive, still committing, on every node.
+alive 0 1 2 3
 for i in 0 1 2 3; do
-  if wait_height "${URLS[$i]}" $((h0 + 3)) 90; then ok "${NAMES[$i]} still commits"; else bad "${NAMES[$i]} stopped at $(height "${URLS[$i]}")"; fi
+  if wait_height "${URLS[$i]}" $((h0 + 3)) 60; then ok "${NAMES[$i]} still commits"; else bad "${NAMES[$i]} stopped at $(height "${URLS[$i]}")"; fi
 done
 summary
