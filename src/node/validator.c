@@ -1051,6 +1051,8 @@ static zg_err_t open_lanes(zg_validator_t *v, char *err, size_t errlen) {
     mc.chain_id = v->g->chain_id;
     mc.base_fee = v->base_fee;
     mc.max_txs = (size_t)(v->cfg.mempool_max / v->lanes + 1);
+    /* A sender may have many transactions in flight (load generators, exchanges). */
+    mc.max_per_sender = 16384;
     mc.lanes = v->lanes;
     mc.lane = (int)i;
     mc.cache = v->cache;
