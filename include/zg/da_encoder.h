@@ -75,11 +75,15 @@ void zg_da_encoded_free(zg_da_encoded_t *e);
 /* The header of an encoded blob (commitments borrowed from e). */
 zg_da_header_t zg_da_encoded_header(const zg_da_encoded_t *e);
 
-/* One column of a blob: rows cells and rows proofs (borrowed). */
+/* One column of a blob: rows cells and rows proofs (borrowed). The lengths
+ * are checked against the header (ZG_EBADLEN), so a column from a peer can
+ * be passed as received. */
 typedef struct {
-  uint32_t index;       /* 0..127 */
-  const uint8_t *cells; /* rows x 2048 */
-  const uint8_t *proofs; /* rows x 48, NULL where proofs are not needed (decoding) */
+  uint32_t index;        /* 0..127 */
+  const uint8_t *cells;  /* rows x 2048 */
+  size_t cells_len;
+  const uint8_t *proofs; /* rows x 48; ignored (may be NULL) when decoding */
+  size_t proofs_len;
 } zg_da_column_t;
 
 /* Copies column col of e into cells (rows x 2048) and proofs (rows x 48,
