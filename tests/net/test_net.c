@@ -748,7 +748,8 @@ static void test_liveness(void) {
   node_keys(&a);
   node_keys(&b);
   node_keys(&x);
-  opts_t o = {.accept_unknown = true, .ping_ms = 20, .idle_ms = 300, .hs_ms = 300};
+  /* idle 1.5 s: generous for a stalled, loaded machine, still ~70 ping periods */
+  opts_t o = {.accept_unknown = true, .ping_ms = 20, .idle_ms = 1500, .hs_ms = 1500};
   node_t *pa[] = {&b};
   uint16_t zero[] = {0};
   CHECK_OK(node_start(&a, &o, pa, zero, 1));
