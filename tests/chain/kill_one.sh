@@ -18,7 +18,7 @@ alive 0 1 2 3
 kill9 3
 h0=$(max_height "${URLS[0]}" "${URLS[1]}" "${URLS[2]}")
 l1=$(height "${URLS[0]}" 1); l1=${l1:-0}
-if wait_height "${URLS[0]}" $((h0 + 5)) 60 && wait_height "${URLS[2]}" $((h0 + 5)) 60; then
+if wait_all 60 $((h0 + 5)) 0 1 2; then
   ok "v3 killed: lane 0 went on from $h0 to $(height "${URLS[0]}")"
 else
   bad "v3 killed: lane 0 stuck at $(height "${URLS[0]}") (from $h0)"
@@ -48,7 +48,7 @@ fi
 alive 0 1 2 3
 kill9 2
 h1=$(max_height "${URLS[0]}" "${URLS[1]}" "${URLS[3]}")
-if wait_height "${URLS[0]}" $((h1 + 5)) 90 && wait_height "${URLS[3]}" $((h1 + 5)) 90; then
+if wait_all 90 $((h1 + 5)) 0 1 3; then
   ok "v2 killed after v3's return: the chain went on (v3 votes again) from $h1 to $(height "${URLS[0]}")"
 else
   bad "v2 killed after v3's return: stuck at $(height "${URLS[0]}") (from $h1): v3 does not vote"
@@ -58,7 +58,7 @@ fi
 alive 0 1 3
 restart 2 || bad "v2 did not restart"
 target=$(max_height "${URLS[@]}")
-for i in 0 1 2 3; do wait_height "${URLS[$i]}" "$target" 90 || bad "${NAMES[$i]} did not reach $target"; done
+wait_all 90 "$target" 0 1 2 3 || bad "not every node reached $target after the restarts"
 alive 0 1 2 3
 if no_fork "${URLS[@]}"; then ok "all four agree on every block of both lanes up to $target"; else bad "fork"; fi
 summary

@@ -37,7 +37,7 @@ alive 0 1
 
 restart 2 || bad "v2 did not restart"
 restart 3 || bad "v3 did not restart"
-if wait_height "${URLS[0]}" $((stuck0 + 5)) 90 && wait_height "${URLS[3]}" $((stuck0 + 5)) 90; then
+if wait_all 90 $((stuck0 + 5)) 0 1 2 3; then
   ok "both back: the chain resumed from $stuck0 to $(height "${URLS[0]}")"
 else
   bad "both back: still at $(height "${URLS[0]}") (halted at $stuck0)"
@@ -45,7 +45,7 @@ fi
 "$zg" load --dir "$dir" --txs 200 --timeout 90 >"$dir/load1.out" 2>&1 && ok "transfers commit after the resume" ||
   { bad "transfers after the resume"; tail -5 "$dir/load1.out"; }
 target=$(max_height "${URLS[@]}")
-for i in 0 1 2 3; do wait_height "${URLS[$i]}" "$target" 90 || bad "${NAMES[$i]} did not reach $target"; done
+wait_all 90 "$target" 0 1 2 3 || bad "not every node reached $target"
 alive 0 1 2 3
 if no_fork "${URLS[@]}"; then ok "all four agree on every block of both lanes"; else bad "fork"; fi
 summary

@@ -80,6 +80,26 @@ wait_height() {
   done
   return 1
 }
+# heights — "v0=12 v1=12 v2=- v3=11" (lane 0; - when a node does not answer).
+heights() {
+  local i out=""
+  for i in "${!URLS[@]}"; do out+="${NAMES[$i]}=$(height "${URLS[$i]}" || true) "; done
+  echo "${out% }" | sed 's/= /=- /g; s/=$/=-/'
+}
+# wait_all TIMEOUT H I... — true once every node I is at height >= H (one
+# shared timeout); on failure says where each node is.
+wait_all() {
+  local t=0 i h left
+  local timeout=$1 want=$2; shift 2
+  while [ "$t" -lt $((timeout * 10)) ]; do
+    left=0
+    for i in "$@"; do h=$(height "${URLS[$i]}"); { [ -n "$h" ] && [ "$h" -ge "$want" ]; } || left=1; done
+    [ $left = 0 ] && return 0
+    sleep 0.2; t=$((t + 2))
+  done
+  echo "not all of ${*} reached height $want within $timeout s: $(heights)"
+  return 1
+}
 # max_height URL... — the highest lane-0 height among the nodes that answer.
 max_height() {
   local m=0 h u
