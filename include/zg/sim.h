@@ -38,7 +38,7 @@ typedef struct {
   uint32_t byzantine;    /* equivocating validators, kept below 1/3 of the power */
   uint32_t lanes;        /* K, 1..ZG_SIM_MAX_LANES */
   uint64_t duration_ms;  /* virtual run time; faults happen in its first half */
-  uint32_t delay_min_ms, delay_max_ms; /* one-way network delay, uniform */
+  uint32_t delay_min_ms, delay_max_ms; /* one-way network delay, uniform; max >= 1 (virtual time must advance) */
   uint32_t drop_permille, dup_permille; /* until the network heals (mid-run) */
   bool partition;        /* one partition of random sides, healed before the last half */
   uint32_t crashes;      /* crash-restart events */

@@ -770,7 +770,8 @@ zg_err_t zg_sim_run(zg_sim_result_t *res, const zg_sim_config_t *cfg) {
   memset(res, 0, sizeof *res);
   res->safe = res->live = true;
   if (!cfg || cfg->validators == 0 || cfg->validators > ZG_SIM_MAX_NODES || cfg->lanes == 0 ||
-      cfg->lanes > ZG_SIM_MAX_LANES || cfg->delay_max_ms < cfg->delay_min_ms || cfg->base_timeout_ms == 0 ||
+      cfg->lanes > ZG_SIM_MAX_LANES || cfg->delay_max_ms < cfg->delay_min_ms || cfg->delay_max_ms == 0 ||
+      cfg->base_timeout_ms == 0 ||
       cfg->duration_ms == 0 || cfg->byzantine >= cfg->validators)
     return ZG_EINVAL;
   sim_t *s = calloc(1, sizeof *s);

@@ -89,6 +89,7 @@ static int report(uint64_t seed, const overrides_t *o) {
   int nk = 3;
   if (o->lanes > 0) ks[0] = o->lanes, nk = 1;
   printf("throughput in virtual time, each validator one machine (one CPU serving all its lanes):\n");
+  fflush(stdout);
   for (int i = 0; i < nk; i++) {
     zg_sim_config_t c;
     zg_sim_config_default(&c, seed);
@@ -115,7 +116,7 @@ static int report(uint64_t seed, const overrides_t *o) {
    * the real engine (fake or real signatures). */
   zg_sim_config_t c;
   zg_sim_config_default(&c, seed);
-  c.delay_min_ms = c.delay_max_ms = 0;
+  c.delay_min_ms = c.delay_max_ms = 1;
   c.cpu_msg_us = c.cpu_verify_us = c.cpu_sign_us = c.cpu_tx_us = 0;
   c.duration_ms = 5000;
   apply(&c, o);
@@ -129,7 +130,7 @@ static int report(uint64_t seed, const overrides_t *o) {
     printf("engine: FAIL %s %s\n", zg_errname(err), r.error);
     return 1;
   }
-  printf("engine: %u validators, zero latency, %s signatures: %" PRIu64 " blocks committed by every validator in "
+  printf("engine: %u validators, 1 ms latency, no CPU model, %s signatures: %" PRIu64 " blocks committed by every validator in "
          "%.2f s wall = %.0f blocks/s (%" PRIu64 " messages, %.0f msgs/s)\n",
          c.validators, c.real_crypto ? "Ed25519" : "stand-in", r.blocks, dt, (double)r.blocks / dt, r.messages,
          (double)r.messages / dt);
