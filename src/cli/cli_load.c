@@ -368,22 +368,38 @@ static void report_refusal(load_t *L, const ltx_t *t, const char *msg) {
   pthread_mutex_unlock(&L->print_mu);
 }
 
+static bool is_full(const char *msg) {
+  return strstr(msg, "full") || strstr(msg, "busy") || strstr(msg, "try again");
+}
+
+/* Sends this node's transactions in order, in batches of the still-pending
+ * ones. Every entry of an answer is judged on its own: a pool that is full
+ * leaves that entry pending (sent again after a pause) while later entries
+ * of the same batch may have got in; "nonce too low" for an entry sent
+ * before means an earlier attempt got in (these accounts have no other
+ * sender). */
 static void *send_thread(void *arg) {
   load_t *L = ((void **)arg)[0];
   lnode_t *nd = ((void **)arg)[1];
   zg_rpc_client_t *c = NULL;
   if (zg_rpc_client_create(&c, nd->url, 60000) != ZG_OK) return NULL;
   double per_node_rate = L->rate > 0 ? L->rate / (double)L->nnodes : 0;
-  size_t i = 0;
+  size_t i = 0, settled = 0;
   unsigned full_retries = 0;
-  while (i < nd->ntxs && !atomic_load(&L->stop)) {
-    size_t n = nd->ntxs - i < L->batch ? nd->ntxs - i : L->batch;
-    if (per_node_rate > 0) sleep_s(L->t0 + (double)(i + n) / per_node_rate - now_s());
+  size_t pick[100];
+  bool *tried = calloc(nd->ntxs + 1, sizeof *tried);
+  while (tried && !atomic_load(&L->stop)) {
+    while (i < nd->ntxs && atomic_load(&L->txs[nd->txs[i]].state) != 0) i++;
+    if (i >= nd->ntxs) break;
+    size_t n = 0;
+    for (size_t k = i; k < nd->ntxs && n < L->batch; k++)
+      if (atomic_load(&L->txs[nd->txs[k]].state) == 0) pick[n++] = k;
+    if (per_node_rate > 0) sleep_s(L->t0 + (double)(settled + n) / per_node_rate - now_s());
     json_t *reqs = json_array();
     for (size_t k = 0; k < n; k++)
-      json_array_append_new(reqs, req(k, "eth_sendRawTransaction", json_pack("[s]", L->txs[nd->txs[i + k]].raw)));
+      json_array_append_new(reqs, req(k, "eth_sendRawTransaction", json_pack("[s]", L->txs[nd->txs[pick[k]]].raw)));
     double t = now_s() - L->t0;
-    for (size_t k = 0; k < n; k++) L->txs[nd->txs[i + k]].sent = t;
+    for (size_t k = 0; k < n; k++) L->txs[nd->txs[pick[k]]].sent = t;
     json_t *res = post_batch(c, reqs);
     json_decref(reqs);
     if (!res) {
@@ -393,34 +409,32 @@ static void *send_thread(void *arg) {
       sleep_s(0.5);
       continue;
     }
-    /* Accept the longest prefix; a full pool stops the batch there (retried). */
-    size_t done = 0;
     bool full = false;
     for (size_t k = 0; k < n; k++) {
-      ltx_t *tx = &L->txs[nd->txs[i + k]];
+      ltx_t *tx = &L->txs[nd->txs[pick[k]]];
       json_t *r = json_array_get(res, k), *err = json_object_get(r, "error");
-      if (r && !err) {
-        atomic_store(&tx->state, 1);
-      } else {
-        const char *msg = err ? json_string_value(json_object_get(err, "message")) : "no answer";
-        if (!msg) msg = "error without a message";
-        if (strstr(msg, "full") || strstr(msg, "busy") || strstr(msg, "try again")) {
+      const char *msg = err ? json_string_value(json_object_get(err, "message")) : NULL;
+      if (err && !msg) msg = "error without a message";
+      if (!r || json_is_null(r)) msg = "no answer";
+      int st = 1;
+      if (msg) {
+        if (is_full(msg)) {
           full = true;
-          break;
-        }
-        if (strstr(msg, "already known")) {
-          atomic_store(&tx->state, 1);
-        } else {
-          atomic_store(&tx->state, 2);
+          st = 0;
+        } else if (!strstr(msg, "already known") && !(tried[pick[k]] && strstr(msg, "nonce too low"))) {
+          st = 2;
           atomic_fetch_add(&L->refused, 1);
           report_refusal(L, tx, msg);
         }
       }
-      done++;
+      tried[pick[k]] = true;
+      if (st) {
+        atomic_store(&tx->state, st);
+        settled++;
+        atomic_fetch_add(&L->sent_count, 1);
+      }
     }
     json_decref(res);
-    i += done;
-    atomic_fetch_add(&L->sent_count, done);
     if (full) {
       if (++full_retries % 50 == 1) {
         pthread_mutex_lock(&L->print_mu);
@@ -430,6 +444,7 @@ static void *send_thread(void *arg) {
       sleep_s(0.05);
     }
   }
+  free(tried);
   zg_rpc_client_destroy(c);
   return NULL;
 }
