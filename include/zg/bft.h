@@ -307,7 +307,8 @@ void zg_bft_destroy(zg_bft_t *e);
  * ZG_ECORRUPT for a WAL record that does not parse. */
 ZG_WARN_UNUSED zg_err_t zg_bft_start(zg_bft_t *e, const uint8_t *root, size_t root_len, const uint8_t *wal,
                                      size_t wal_len);
-/* A message from peer `from` (opaque to the engine, echoed to send_peer).
+/* A message from peer `from` (opaque to the engine, echoed to send_peer;
+ * UINT32_MAX = no peer to answer, e.g. a message the node looped back).
  * Malformed or invalid messages are dropped (ZG_OK): a peer cannot make the
  * engine fail. Errors are the app's (commit, wal_write, sign) or ZG_ENOMEM. */
 ZG_WARN_UNUSED zg_err_t zg_bft_on_message(zg_bft_t *e, uint32_t from, const uint8_t *msg, size_t len);

@@ -18,9 +18,6 @@
  *  - Messages the engine sends to itself go through a queue drained at the
  *    end of each entry point, so handlers never re-enter.
  */
-#ifdef ZG_BFT_TRACE
-#include <stdio.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -1044,9 +1041,6 @@ static zg_err_t handle(zg_bft_t *e, uint32_t from, const uint8_t *msg, size_t le
 
 static zg_err_t dispatch(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *mp, const uint8_t *msg, size_t len) {
   zg_bft_msg_t m = *mp;
-#ifdef ZG_BFT_TRACE
-  fprintf(stderr, "DBG %02x L%u t=%llu r=%llu from=%u type=%u round=%llu brnd=%llu bh=%llu vr=%llu hq=%llu | root r=%llu h=%llu nn=%zu ns=%zu nreq=%zu\n", e->cfg.self.bytes[0], e->cfg.lane, (unsigned long long)now_ms(e), (unsigned long long)e->round, from, m.type, (unsigned long long)m.round, (unsigned long long)m.block.round, (unsigned long long)m.block.height, (unsigned long long)m.vote.round, (unsigned long long)e->hqc.round, (unsigned long long)e->root->b.round, (unsigned long long)e->committed_height, e->nnodes, e->nstash, e->nreqs);
-#endif
   if (m.chain_id != e->cfg.chain_id || m.lane != e->cfg.lane) return ZG_OK;
   switch (m.type) {
   case ZG_BFT_MSG_PROPOSAL:
@@ -1186,7 +1180,7 @@ zg_err_t zg_bft_start(zg_bft_t *e, const uint8_t *root, size_t root_len, const u
 }
 
 zg_err_t zg_bft_on_message(zg_bft_t *e, uint32_t from, const uint8_t *msg, size_t len) {
-  if (!e || (!msg && len) || from == UINT32_MAX) return ZG_EINVAL;
+  if (!e || (!msg && len)) return ZG_EINVAL;
   if (!e->started || e->failed) return ZG_ESTATE;
   ZG_TRY(handle(e, from, msg, len));
   return drain(e);

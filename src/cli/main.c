@@ -28,7 +28,7 @@ static const verb_t g_verbs[] = {
      "download and verify a file from storage nodes"},
     {"devnet", zg__cli_devnet, "up|status|down|start|stop --dir DIR [...]",
      "run a local chain of validator processes (docs/devnet.md)"},
-    {"sim", zg__cli_sim, "[--seed S] [--seeds N] [--report] [--lanes K] [--validators N] [...]",
+    {"sim", zg__cli_sim, "[--seed S] [--seeds N] [--report] [...]",
      "deterministic consensus simulation: safety/liveness over seeds, or the lanes throughput figure"},
     {"load", zg__cli_load, "--dir DIR|--rpc URL.. [--txs N] [--rate R]",
      "send signed transfers to a chain and print tx/s, commit latency and CPU per tx"},
