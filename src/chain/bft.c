@@ -681,6 +681,11 @@ static zg_err_t on_proposal(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m, c
     return fetch_parent(e, from, b);
   }
   if (b->round > e->round || !extends_ok(e, b, p)) return ZG_OK;
+  /* An equivocating leader gets at most two blocks of a round into the tree
+   * (a certified third one is fetched by id if ever needed). */
+  size_t same = 0;
+  for (size_t i = 0; i < e->nnodes; i++) same += e->nodes[i]->b.round == b->round;
+  if (same >= 2) return ZG_OK;
   node_t *n = NULL;
   ZG_TRY(insert(e, &n, m, p));
   if (!n) return ZG_OK;
