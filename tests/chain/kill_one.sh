@@ -26,7 +26,7 @@ fi
 alive 0 1 2
 if wait_height "${URLS[1]}" $((l1 + 3)) 60 1; then ok "v3 killed: lane 1 went on"; else bad "v3 killed: lane 1 stuck"; fi
 if "$zg" load --dir "$dir" --txs 200 --timeout 60 >"$dir/load1.out" 2>&1; then
-  ok "200 transfers committed with v3 down ($(grep -o '[0-9]* tx/s' "$dir/load1.out"))"
+  ok "200 transfers committed with v3 down ($(grep -o 'committed [0-9/]* in [0-9.]* s: [0-9]* tx/s' "$dir/load1.out"))"
 else
   bad "transfers with v3 down:"; tail -5 "$dir/load1.out"
 fi
