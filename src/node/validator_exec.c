@@ -12,9 +12,10 @@
  * receipts (the state is never executed twice). A block whose batches or
  * imports are not available yet is retried, never skipped.
  *
- * Epochs: the set of epoch e > 0 is Staking's snapshot of e, readable once
- * lane 0 has executed its height e * epochLength (the last block of epoch
- * e-1, where the snapshot is taken). Until Staking snapshots an epoch the
+ * Epochs: lane 0's last block of each epoch (height e * epochLength) ends
+ * with zg_staking_end_epoch (an end-of-block hook of the executor), which
+ * snapshots the set of epoch e; that set is readable once lane 0 has
+ * executed that height. Where Staking has no snapshot of an epoch the
  * previous epoch's set carries over, the same on every node.
  */
 #include <errno.h>
@@ -332,6 +333,24 @@ static zg_err_t decode_txs(zg__vlane_t *l, xscratch_t *x, uint32_t n_batches) {
   return ZG_OK;
 }
 
+/* End-of-block hook of lane 0's last block of each epoch: Staking moves
+ * matured unbondings and snapshots the next epoch's set, inside the block
+ * (its writes are in the block's write set). A chain whose Staking missed
+ * earlier epochs (state written by a build without this hook) keeps its
+ * last snapshot: every node decides the same from the same state. */
+static zg_err_t end_epoch_hook(void *arg, zg_sc_host_t *host, const zg_block_ctx_t *ctx) {
+  zg_validator_t *v = arg;
+  uint64_t next = ctx->height / v->g->epoch_length, cur = 0;
+  memcpy(host->self.bytes, zg_staking_address.bytes, 20);
+  ZG_TRY(zg_staking_current_epoch(host, &cur));
+  if (cur + 1 != next) {
+    zg_logw(LOGC, "Staking is at epoch %llu, not %llu: no snapshot for epoch %llu", (unsigned long long)cur,
+            (unsigned long long)(next - 1), (unsigned long long)next);
+    return ZG_OK;
+  }
+  return zg_staking_end_epoch(host, next, v->g->max_validators);
+}
+
 /* Executes block h of lane l. ZG_EAGAIN when it must wait (batches,
  * imports, the epoch's set). */
 static zg_err_t exec_one(zg__vlane_t *l, xscratch_t *x, uint64_t h) {
@@ -358,6 +377,10 @@ static zg_err_t exec_one(zg__vlane_t *l, xscratch_t *x, uint64_t h) {
   if (b.proposer < set->set.n) ctx.proposer = set->set.members[b.proposer].operator_addr;
   ctx.base_fee = v->base_fee;
   ctx.chain_id = v->g->chain_id;
+  if (l->id == 0 && h % v->g->epoch_length == 0) {
+    ctx.end_block = end_epoch_hook;
+    ctx.end_arg = v;
+  }
   uint64_t imports[ZG_MAX_LANES];
   memcpy(imports, p.imports, sizeof imports);
   uint64_t own;
