@@ -164,13 +164,14 @@ static zg_err_t advance(zg_sc_host_t *h, fstate_t *s, bool write) {
   bool changed = false;
   if (write) ZG_TRY(zg__sc_get_u64(h, K_SEQ, 2, &seq, 0));
   for (;;) {
-    if (s->epoch >= (UINT64_MAX - s->first_block) / bpe - 1) break; /* unreachable in practice */
+    /* first + (epoch+1)·bpe must fit 64 bits (always, for any real chain). */
+    if (s->epoch >= (UINT64_MAX - s->first_block) / bpe) break;
     uint64_t next = s->first_block + (s->epoch + 1) * bpe;
     if (next >= block) break;
     uint8_t root[32], digest[32], bd[32];
     uint64_t len = s->tree.length, new_epoch = s->epoch + 1;
     zg_flow_root(&s->tree, root);
-    if (next + BLOCK_WINDOW < block) {
+    if (block - next > BLOCK_WINDOW) {
       memcpy(digest, zg_storage_empty_hash, 32);
       memcpy(bd, zg_storage_empty_hash, 32);
       uint64_t k = (block - BLOCK_WINDOW - 1 - s->first_block) / bpe; /* last stale epoch number */
