@@ -6,11 +6,15 @@
  * (value routed to Reward across the contracts' internal calls, the Submit
  * log in the receipt, a revert rolling everything back), the owner-lane
  * rule for a lane-1 uploader, views through zg_exec_call, and miner
- * registration.
+ * registration; and the whole mining round trip on chain: data submitted,
+ * sealed, mined with zg/pora.h against the worker context from eth_call,
+ * the answer sent as a transaction, the reward visible in the
+ * beneficiary's account balance (what eth_getBalance reads).
  */
 #include <jansson.h>
 
 #include "chain/exec_util.h"
+#include "storage_env.h"
 #include "zg/abi.h"
 #include "zg/storage_contracts.h"
 
@@ -186,8 +190,141 @@ static void test_submit_on_chain(void) {
   chain_close(&c);
 }
 
+static void encode(zg_buf_t *out, const char *sig, const zg_abi_value_t *args, size_t n) {
+  zg_abi_arena_t a;
+  zg_abi_func_t f;
+  zg_abi_arena_init(&a);
+  out->len = 0;
+  if (zg_abi_func_parse(&f, &a, sig) || zg_abi_call_encode(out, &f, args, n)) abort();
+  zg_abi_arena_clear(&a);
+}
+
+typedef struct {
+  const uint8_t *sealed;
+} xdisk_t;
+
+static zg_err_t xload(void *arg, uint8_t *out, bool avail[ZG_PORA_SEALS_PER_LOAD], uint64_t start) {
+  (void)avail;
+  if (start + 1024 > 4096) return ZG_ERANGE;
+  memcpy(out, ((xdisk_t *)arg)->sealed + start * 256, ZG_PORA_LOAD_BYTES);
+  return ZG_OK;
+}
+
+static void test_mine_on_chain(void) {
+  zg_eth_addr_t up = xu_addr(1, 1, 0, LANES), ben = xu_addr(2, 1, 0, LANES);
+  zg_genesis_alloc_t alloc[2] = {{up, xu_u(1000000000000ull)}, {zg_reward_address, xu_u(1000000)}};
+  chain_t c;
+  CHECK_OK(chain_open(&c, alloc, 2,
+                      "{\"storage\": {\"blocksPerEpoch\": 4, \"pricePerSector\": \"1000\", \"baseReward\": "
+                      "\"1000\", \"initDifficulty\": 1, \"targetMineBlocks\": 100, \"subtaskInterval\": 0}}"));
+  se_flowdata_t fd = {calloc(4096, 256), 4096};
+  uint8_t *sealed = malloc((size_t)4096 * 256);
+  zgt_rand_bytes(fd.data + 2048 * 256, 2048 * 256);
+  zg_merkle_node_t node = {.height = 11};
+  se_node(&fd, node.root, 11, 1);
+  zg_flow_t model;
+  zg_flow_init(&model);
+  CHECK_OK(zg_flow_append(&model, NULL, &node, 1));
+  zg_buf_t cd;
+  zg_buf_init(&cd);
+  zg_exec_result_t res;
+  /* Block 1: the submission. Block 2: the miner id. */
+  CHECK_OK(zg_flow_submit_encode(&cd, 2048 * 256, NULL, 0, &node, 1, &up));
+  zg_exec_tx_t t = call_tx(&up, &zg_flow_address, 0, 2048 * 1000, &cd);
+  block(&c, 0, 1, &t, 1, &res);
+  CHECK(res.n == 1 && res.receipts[0].status == 1);
+  zg_exec_result_free(&res);
+  zg_abi_value_t rq[2] = {zg_abi_address(ben.bytes), zg_abi_u64(42)};
+  encode(&cd, ZG_MINE_SIG_REQUEST_MINER_ID, rq, 2);
+  t = call_tx(&up, &zg_mine_address, 1, 0, &cd);
+  block(&c, 0, 2, &t, 1, &res);
+  uint8_t id[32] = {0};
+  if (res.n == 1 && res.receipts[0].status == 1 && res.receipts[0].n_logs == 1)
+    memcpy(id, res.receipts[0].logs[0].topics[1], 32);
+  else
+    ZGT_FAIL("requestMinerId failed");
+  zg_exec_result_free(&res);
+  /* Blocks 3..5 empty; block 6 makes epoch 1 (its range holds the data). */
+  for (uint64_t h = 3; h <= 5; h++) {
+    block(&c, 0, h, NULL, 0, &res);
+    zg_exec_result_free(&res);
+  }
+  encode(&cd, "makeContext()", NULL, 0);
+  t = call_tx(&up, &zg_flow_address, 2, 0, &cd);
+  block(&c, 0, 6, &t, 1, &res);
+  zg_exec_result_free(&res);
+  /* The worker context by eth_call, as the miner polls it. */
+  zg_abi_value_t idv = zg_abi_fbytes(id, 32);
+  encode(&cd, ZG_MINE_SIG_WORKER_CONTEXT, &idv, 1);
+  zg_sc_result_t r;
+  CHECK_OK(zg_exec_call(c.ex, &r, &zero_from, &zg_mine_address, NULL, cd.ptr, cd.len));
+  uint8_t digest[32] = {0}, subtask[32] = {0}, root[32];
+  uint64_t flen = 0;
+  zg_u256_t target = xu_u(0);
+  if (r.status == ZG_SC_OK && r.ret.len == 288) {
+    memcpy(root, r.ret.ptr + 64, 32);
+    flen = zg_load_be64(r.ret.ptr + 96 + 24);
+    memcpy(digest, r.ret.ptr + 160, 32);
+    zg_u256_from_be32(&target, r.ret.ptr + 192);
+    memcpy(subtask, r.ret.ptr + 224, 32);
+  } else {
+    ZGT_FAIL("computeWorkerContext: %s", r.reason);
+  }
+  zg_sc_result_free(&r);
+  CHECK_EQ(flen, 4096);
+  /* Seal (the data's epoch is epoch 1: its digest), mine, answer. */
+  memcpy(sealed, fd.data, (size_t)4096 * 256);
+  for (uint64_t s = 0; s < 4096; s += 16) zg_pora_seal(sealed + s * 256, id, digest, s);
+  zg_mine_answer_t *a = calloc(1, sizeof *a);
+  zg_pora_scratch_t *sc = malloc(sizeof *sc);
+  xdisk_t d = {sealed};
+  zg_u256_t scaled;
+  zg_pora_result_t pr = {0};
+  CHECK_OK(zg_pora_default_range(&a->range, flen, 0, ~0ull));
+  CHECK_OK(zg_pora_scaled_target(&scaled, &target, flen, 1));
+  for (uint64_t i = 0; i < 100 && !pr.hit; i++) {
+    zg_store_be64(a->nonce + 24, i);
+    if (zg_pora_iterate(&pr, sc, id, a->nonce, subtask, &a->range, &scaled, xload, &d) != ZG_OK) break;
+  }
+  CHECK(pr.hit);
+  memcpy(a->context_digest, digest, 32);
+  memcpy(a->miner_id, id, 32);
+  memcpy(a->sealed_context_digest, digest, 32);
+  a->recall_position = pr.recall_position;
+  a->seal_offset = pr.seal_offset;
+  memcpy(a->sealed, sealed + pr.recall_position * 256, ZG_PORA_SEAL_BYTES);
+  zg_merkle_proof_t p;
+  CHECK_OK(zg_flow_proof(&p, &model, 4, pr.recall_position / 16, se_fetch, &fd));
+  a->nproof = p.npath;
+  for (uint32_t i = 0; i < p.npath; i++) memcpy(a->proof[i], p.lemma[1 + i], 32);
+  cd.len = 0;
+  CHECK_OK(zg_mine_answer_encode(&cd, a));
+  t = call_tx(&up, &zg_mine_address, 3, 0, &cd);
+  CHECK_EQ(xu_balance(c.ex, c.st, &ben), 0);
+  block(&c, 0, 7, &t, 1, &res);
+  if (res.n != 1 || res.receipts[0].status != 1)
+    ZGT_FAIL("Mine.submit: %s", res.n == 1 ? res.receipts[0].reason : "no receipt");
+  else
+    CHECK_EQ(res.receipts[0].n_logs, 2); /* DistributeReward, NewSubmission */
+  zg_exec_result_free(&res);
+  CHECK_EQ(xu_balance(c.ex, c.st, &ben), 1000); /* the base reward, as eth_getBalance shows it */
+  CHECK_EQ(xu_balance(c.ex, c.st, &zg_reward_address), 1000000 + 2048 * 1000 - 1000);
+  /* The same answer again: replay refused. */
+  t = call_tx(&up, &zg_mine_address, 4, 0, &cd);
+  block(&c, 0, 8, &t, 1, &res);
+  CHECK(res.n == 1 && res.receipts[0].status == 0);
+  zg_exec_result_free(&res);
+  free(a);
+  free(sc);
+  free(sealed);
+  free(fd.data);
+  zg_buf_clear(&cd);
+  chain_close(&c);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ZGT_RUN(test_submit_on_chain);
+  ZGT_RUN(test_mine_on_chain);
   return zgt_done();
 }
