@@ -314,6 +314,64 @@ static void test_mine_on_chain(void) {
   block(&c, 0, 8, &t, 1, &res);
   CHECK(res.n == 1 && res.receipts[0].status == 0);
   zg_exec_result_free(&res);
+  /* A second miner whose beneficiary lives on lane 1: paid by a cross-lane
+   * credit, visible once lane 1 imports lane 0's block. Block 9 closes epoch
+   * 2, so the worker context is new; the data keeps epoch 1's sealing digest. */
+  zg_eth_addr_t ben1 = xu_addr(3, 1, 1, LANES);
+  zg_abi_value_t rq2[2] = {zg_abi_address(ben1.bytes), zg_abi_u64(43)};
+  encode(&cd, ZG_MINE_SIG_REQUEST_MINER_ID, rq2, 2);
+  t = call_tx(&up, &zg_mine_address, 5, 0, &cd);
+  block(&c, 0, 9, &t, 1, &res);
+  uint8_t id2[32] = {0};
+  if (res.n == 1 && res.receipts[0].status == 1 && res.receipts[0].n_logs == 1)
+    memcpy(id2, res.receipts[0].logs[0].topics[1], 32);
+  zg_exec_result_free(&res);
+  idv = zg_abi_fbytes(id2, 32);
+  encode(&cd, ZG_MINE_SIG_WORKER_CONTEXT, &idv, 1);
+  CHECK_OK(zg_exec_call(c.ex, &r, &zero_from, &zg_mine_address, NULL, cd.ptr, cd.len));
+  uint8_t digest2[32] = {0};
+  if (r.status == ZG_SC_OK && r.ret.len == 288) {
+    CHECK_EQ(zg_load_be64(r.ret.ptr + 24), 2);
+    memcpy(digest2, r.ret.ptr + 160, 32);
+    zg_u256_from_be32(&target, r.ret.ptr + 192);
+    memcpy(subtask, r.ret.ptr + 224, 32);
+  } else {
+    ZGT_FAIL("computeWorkerContext: %s", r.reason);
+  }
+  zg_sc_result_free(&r);
+  memcpy(sealed, fd.data, (size_t)4096 * 256);
+  for (uint64_t s = 0; s < 4096; s += 16) zg_pora_seal(sealed + s * 256, id2, digest, s);
+  CHECK_OK(zg_pora_scaled_target(&scaled, &target, flen, 1));
+  memset(&pr, 0, sizeof pr);
+  for (uint64_t i = 0; i < 100 && !pr.hit; i++) {
+    zg_store_be64(a->nonce + 24, i);
+    if (zg_pora_iterate(&pr, sc, id2, a->nonce, subtask, &a->range, &scaled, xload, &d) != ZG_OK) break;
+  }
+  CHECK(pr.hit);
+  memcpy(a->context_digest, digest2, 32);
+  memcpy(a->miner_id, id2, 32);
+  a->recall_position = pr.recall_position;
+  a->seal_offset = pr.seal_offset;
+  memcpy(a->sealed, sealed + pr.recall_position * 256, ZG_PORA_SEAL_BYTES);
+  CHECK_OK(zg_flow_proof(&p, &model, 4, pr.recall_position / 16, se_fetch, &fd));
+  a->nproof = p.npath;
+  for (uint32_t i = 0; i < p.npath; i++) memcpy(a->proof[i], p.lemma[1 + i], 32);
+  cd.len = 0;
+  CHECK_OK(zg_mine_answer_encode(&cd, a));
+  t = call_tx(&up, &zg_mine_address, 6, 0, &cd);
+  block(&c, 0, 10, &t, 1, &res);
+  if (res.n != 1 || res.receipts[0].status != 1)
+    ZGT_FAIL("Mine.submit (lane-1 beneficiary): %s", res.n == 1 ? res.receipts[0].reason : "no receipt");
+  zg_exec_result_free(&res);
+  CHECK_EQ(xu_balance(c.ex, c.st, &ben1), 0); /* not yet imported */
+  {
+    zg_eth_addr_t prop = xu_addr(9, 0, 1, LANES);
+    zg_block_ctx_t ctx = xu_ctx(1, 1, 1, &prop);
+    uint64_t imp[LANES] = {10, 0};
+    CHECK_OK(zg_exec_block(c.ex, &res, &ctx, imp, NULL, 0));
+    zg_exec_result_free(&res);
+  }
+  CHECK_EQ(xu_balance(c.ex, c.st, &ben1), 1000);
   free(a);
   free(sc);
   free(sealed);
