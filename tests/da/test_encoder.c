@@ -8,9 +8,11 @@
  *   - decoding from all columns, the systematic half, random 64-column sets
  *     and the parity half gives the payload back; 63 columns, duplicates,
  *     wrong lengths, a lying header and non-zero padding are refused;
- *   - the max blob size is enforced before any work.
+ *   - the max blob size is enforced before any work;
+ *   - the process-wide context is built once when two threads ask at once.
  * Needs ../shared/vectors/kzg-setup/trusted_setup.txt (skips with 77).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -257,6 +259,48 @@ static void test_small_and_limits(void) {
   zg_da_ctx_destroy(small);
 }
 
+typedef struct {
+  const char *path;
+  const zg_da_ctx_t *got;
+  zg_err_t err;
+} shared_arg_t;
+
+static void *get_shared(void *a) {
+  shared_arg_t *s = a;
+  zg_da_opts_t o = {2, 0};
+  s->err = zg_da_ctx_shared(&s->got, s->path, &o, NULL, 0);
+  return NULL;
+}
+
+/* Two threads asking for the process context at once get the same one,
+ * built once; it encodes like any other context. */
+static void test_shared(void) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/kzg-setup/trusted_setup.txt", zgt_vectors_dir());
+  shared_arg_t a = {path, NULL, ZG_EINVAL}, b = {path, NULL, ZG_EINVAL};
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, get_shared, &a) == 0);
+  get_shared(&b);
+  pthread_join(t, NULL);
+  CHECK_OK(a.err);
+  CHECK_OK(b.err);
+  CHECK(a.got != NULL && a.got == b.got);
+  const zg_da_ctx_t *again = NULL;
+  CHECK_OK(zg_da_ctx_shared(&again, "/nonexistent", NULL, NULL, 0)); /* arguments ignored once built */
+  CHECK(again == a.got);
+  CHECK_EQ(zg_da_ctx_threads(again), 2);
+  uint8_t data[100];
+  zgt_rand_bytes(data, sizeof data);
+  zg_da_encoded_t e1, e2;
+  CHECK_OK(zg_da_encode(again, &e1, data, sizeof data));
+  CHECK_OK(zg_da_encode(g_ctx, &e2, data, sizeof data));
+  CHECK_MEM(e1.commitments, e2.commitments, 48);
+  CHECK_MEM(e1.proofs, e2.proofs, ZG_DA_COLUMNS * ZG_DA_PROOF_LEN);
+  zg_da_encoded_free(&e1);
+  zg_da_encoded_free(&e2);
+  CHECK(e1.cells == NULL && e1.rows == 0);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   char path[1024], msg[256];
@@ -271,6 +315,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_verify_rejects);
   ZGT_RUN(test_decode);
   ZGT_RUN(test_small_and_limits);
+  ZGT_RUN(test_shared);
   zg_da_ctx_destroy(g_ctx);
   zg_kzg_settings_destroy(g_s);
   return zgt_done();
