@@ -328,6 +328,8 @@ static zg_sc_status_t submit_many(zg_sc_host_t *h, zg_sc_result_t *res, const zg
                                   sub_out_t *outs) {
   fstate_t st;
   zg_u256_t price, total = zg_u256_from_u64(0), left = h->value;
+  /* An empty batch would leave msg.value in Flow, which keeps nothing. */
+  if (n == 0) return zg__sc_revert(res, "Flow: empty batch");
   SC_HTRY(state_get(h, &st));
   SC_TRY(launched(h, res, &st));
   SC_HTRY(zg__market_price(h, &price));

@@ -257,6 +257,14 @@ static void test_batch(void) {
   CHECK_EQ(view_u64(&e, &zg_flow_address, "numSubmissions()"), 3);
   zg_u256_t rb = se_balance(&e, &zg_reward_address);
   CHECK_EQ(rb.w[0], fee + 7);
+  /* An empty batch reverts (its value would stay in Flow). */
+  zg_abi_value_t empty = zg_abi_array(NULL, 0);
+  se_calldata(&cd, ZG_FLOW_SIG_BATCH_SUBMIT, &empty, 1);
+  v = zg_u256_from_u64(5);
+  CHECK_EQ(se_call_v(&e, &zg_flow_address, &v, cd.ptr, cd.len, false, &r), ZG_SC_REVERT);
+  CHECK(strcmp(r.reason, "Flow: empty batch") == 0);
+  zg_sc_result_free(&r);
+  zg_buf_clear(&cd);
   se_free(&e);
 }
 
