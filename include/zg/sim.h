@@ -3,7 +3,8 @@
  * (src/chain/sim.c): N validators each running K lanes of the real engine
  * (zg/bft.h) in one process, on a virtual clock and a virtual network with
  * seeded delays, drops, duplicates, reordering, a partition that heals,
- * crash-restarts that keep only the WAL and the block store, and
+ * crash-restarts that keep only the WAL and the block store (half of them
+ * only the WAL: the node restarts from genesis and syncs), and
  * equivocating byzantine validators.
  *
  * A run is a pure function of its config (seed included): the same config

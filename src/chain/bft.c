@@ -28,6 +28,7 @@
 #define MAX_STASH 64
 #define MAX_REQS 32
 #define MAX_LATE_VOTES 64
+#define SYNC_BATCH 16 /* committed blocks sent per COMMIT_REQ */
 #define QC_CACHE 64
 #define VS_CACHE 4
 #define WAL_VERSION 1
@@ -338,8 +339,9 @@ static zg_err_t request_block(zg_bft_t *e, uint32_t from, const uint8_t id[32]) 
 /* Asks peer `from` for the committed block above ours (sync by height). */
 static zg_err_t request_commit(zg_bft_t *e, uint32_t from) {
   uint64_t h = e->committed_height + 1, now = now_ms(e);
-  if (e->sync_height == h && now < e->sync_at + e->cfg.base_timeout_ms) return ZG_OK;
-  e->sync_height = h;
+  /* One batch in flight: [h, sync_height] was asked for at sync_at. */
+  if (h <= e->sync_height && now < e->sync_at + e->cfg.base_timeout_ms) return ZG_OK;
+  e->sync_height = h + SYNC_BATCH - 1;
   e->sync_at = now;
   e->scratch.len = 0;
   zg_codec_writer_t w;
@@ -696,18 +698,27 @@ static zg_err_t on_proposal(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m, c
 }
 
 static zg_err_t retry_stash(zg_bft_t *e) {
-  /* Re-handle stashed proposals whose parent has arrived (one pass). */
+  /* Re-handle stashed messages that can go on now: proposals and block
+   * responses whose parent has arrived, the committed block just above ours. */
   for (size_t i = 0; i < e->nstash;) {
     zg_bft_msg_t m;
-    if (zg_bft_msg_decode(&m, e->stash[i].msg.ptr, e->stash[i].msg.len) != ZG_OK || find(e, m.block.parent) ||
-        m.block.round <= e->root->b.round) {
+    bool drop, run;
+    if (zg_bft_msg_decode(&m, e->stash[i].msg.ptr, e->stash[i].msg.len) != ZG_OK) {
+      drop = true, run = false;
+    } else if (m.type == ZG_BFT_MSG_COMMIT_RESP) {
+      drop = m.height <= e->committed_height;
+      run = m.height == e->committed_height + 1;
+    } else {
+      drop = m.block.round <= e->root->b.round;
+      run = !drop && find(e, m.block.parent);
+    }
+    if (drop || run) {
       stash_t s = e->stash[i];
       memmove(&e->stash[i], &e->stash[i + 1], sizeof s * (e->nstash - i - 1));
       e->nstash--;
       zg_err_t err = ZG_OK;
-      if (m.type == ZG_BFT_MSG_PROPOSAL && find(e, m.block.parent)) err = handle(e, s.from, s.msg.ptr, s.msg.len);
-      if (m.type == ZG_BFT_MSG_BLOCK_RESP && find(e, m.block.parent))
-        err = on_block_resp(e, s.from, &m, s.msg.ptr, s.msg.len, true);
+      if (run && m.type != ZG_BFT_MSG_BLOCK_RESP) err = handle(e, s.from, s.msg.ptr, s.msg.len);
+      if (run && m.type == ZG_BFT_MSG_BLOCK_RESP) err = on_block_resp(e, s.from, &m, s.msg.ptr, s.msg.len, true);
       zg_buf_clear(&s.msg);
       ZG_TRY(err);
       i = 0;
@@ -968,8 +979,17 @@ static zg_err_t on_block_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m,
   return retry_stash(e);
 }
 
+static zg_err_t send_committed(zg_bft_t *e, uint32_t from, uint64_t height);
+
 static zg_err_t on_commit_req(zg_bft_t *e, uint32_t from, uint64_t height) {
-  if (height == 0 || height > e->committed_height) return ZG_OK;
+  zg_err_t err = ZG_OK;
+  for (uint64_t h = height; h < height + SYNC_BATCH && h > 0 && h <= e->committed_height && err == ZG_OK; h++)
+    err = send_committed(e, from, h);
+  return err;
+}
+
+/* Sends the committed block at height with its proof to peer `to`. */
+static zg_err_t send_committed(zg_bft_t *e, uint32_t from, uint64_t height) {
   zg_buf_t blk, proof;
   zg_buf_init(&blk);
   zg_buf_init(&proof);
@@ -990,8 +1010,13 @@ static zg_err_t on_commit_req(zg_bft_t *e, uint32_t from, uint64_t height) {
   return err == ZG_ENOTFOUND ? ZG_OK : err;
 }
 
-static zg_err_t on_commit_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m) {
+static zg_err_t on_commit_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m, const uint8_t *raw,
+                               size_t rawlen) {
   const zg_bft_block_t *b = &m->block;
+  if (m->height > e->committed_height + 1 && m->height <= e->committed_height + 2 * SYNC_BATCH) {
+    stash(e, from, raw, rawlen, b); /* a later block of the batch came first */
+    return ZG_OK;
+  }
   if (m->height != e->committed_height + 1 || b->height != m->height || b->kind != ZG_BFT_BLOCK_NORMAL ||
       b->chain_id != e->cfg.chain_id || b->lane != e->cfg.lane || b->round <= e->root->b.round)
     return ZG_OK;
@@ -1022,11 +1047,10 @@ static zg_err_t on_commit_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m
   e->committed_height = b->height;
   e->root = n;
   prune(e);
-  /* Keep going while the peer has more. */
-  e->sync_at = 0;
-  ZG_TRY(request_commit(e, from));
+  /* Take the rest of the batch, then ask for more while the peer has more. */
   ZG_TRY(retry_late_votes(e));
-  return retry_stash(e);
+  ZG_TRY(retry_stash(e));
+  return request_commit(e, from);
 }
 
 /* ---- entry points ---- */
@@ -1063,7 +1087,7 @@ static zg_err_t dispatch(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *mp, con
   case ZG_BFT_MSG_COMMIT_REQ:
     return from == UINT32_MAX ? ZG_OK : on_commit_req(e, from, m.height);
   case ZG_BFT_MSG_COMMIT_RESP:
-    return on_commit_resp(e, from, &m);
+    return on_commit_resp(e, from, &m, msg, len);
   default:
     return ZG_OK;
   }

@@ -606,6 +606,11 @@ static zg_err_t run_event(sim_t *s, ev_t *ev) {
     return ZG_OK;
   case EV_CRASH:
     if (n->up) stop_node(s, ev->node);
+    if (ev->tgen) /* the disk lost the block store (not the WAL) */
+      for (uint8_t l = 0; l < s->cfg.lanes; l++) {
+        for (size_t h = 0; h < n->nstore[l]; h++) zg_buf_clear(&n->store[l][h].block), zg_buf_clear(&n->store[l][h].proof);
+        n->nstore[l] = 0;
+      }
     return ZG_OK;
   case EV_RESTART:
     if (n->up) return ZG_OK;
@@ -721,7 +726,9 @@ static zg_err_t setup(sim_t *s) {
     uint64_t at = dur / 10 + rnd_below(s, dur / 4);
     uint64_t back = at + 200000 + rnd_below(s, 3000000);
     if (back > s->heal_at) back = s->heal_at;
-    push(s, (ev_t){.t = at, .kind = EV_CRASH, .node = i});
+    /* half the crashes also lose the block store: the node restarts from
+     * genesis with only its WAL and syncs every committed block */
+    push(s, (ev_t){.t = at, .kind = EV_CRASH, .node = i, .tgen = rnd_below(s, 2)});
     push(s, (ev_t){.t = back, .kind = EV_RESTART, .node = i});
   }
   push(s, (ev_t){.t = s->heal_at + (uint64_t)c->base_timeout_ms * 1000, .kind = EV_SNAPSHOT});
