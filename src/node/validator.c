@@ -59,7 +59,7 @@ static zg__vbatch_t *batch_add(zg_validator_t *v, const uint8_t id[32], uint8_t 
                                size_t len) {
   zg__vbatch_t *b = batch_find(v, id);
   if (b) return b;
-  if (v->n_batches >= ZG__V_MAX_BATCHES) return NULL;
+  if (v->n_batches >= ZG__V_MAX_BATCHES || v->batch_bytes + len > ZG__V_MAX_BATCH_BYTES) return NULL;
   b = malloc(sizeof *b + len);
   if (!b) return NULL;
   memcpy(b->id, id, 32);
@@ -72,6 +72,7 @@ static zg__vbatch_t *batch_add(zg_validator_t *v, const uint8_t id[32], uint8_t 
   b->next = v->buckets[k];
   v->buckets[k] = b;
   v->n_batches++;
+  v->batch_bytes += len;
   zg_gauge_set(v->m_batches, (int64_t)v->n_batches);
   return b;
 }
@@ -81,6 +82,7 @@ static void batch_del(zg_validator_t *v, const uint8_t id[32]) {
     if (memcmp((*p)->id, id, 32) == 0) {
       zg__vbatch_t *b = *p;
       *p = b->next;
+      v->batch_bytes -= b->len;
       free(b);
       v->n_batches--;
       zg_gauge_set(v->m_batches, (int64_t)v->n_batches);
@@ -98,6 +100,7 @@ static void batches_free(zg_validator_t *v) {
     }
   }
   v->n_batches = 0;
+  v->batch_bytes = 0;
 }
 
 /* Whether batch id is held (in memory or already stored). */
@@ -713,7 +716,12 @@ typedef struct {
 static void fetch_post_cb(void *arg) {
   fetch_req_t *r = arg;
   zg_validator_t *v = r->v;
-  if (batch_find(v, r->id)) {
+  zg__vbatch_t *b = batch_find(v, r->id);
+  if (b) {
+    /* Held in memory (it arrived after its block was committed): execution
+     * looks in the block store, so put it there. */
+    zg_err_t e = zg_blockstore_put_batch(v->bs, b->id, zg_slice(b->body, b->len));
+    if (e) zg_logw(LOGC, "storing a held batch: %s", zg_strerror(e));
     free(r);
     return;
   }

@@ -42,6 +42,7 @@
 
 #define ZG__V_BUCKETS 4096u    /* batch map buckets */
 #define ZG__V_MAX_BATCHES 8192u /* batches held in memory (not yet committed) */
+#define ZG__V_MAX_BATCH_BYTES ((size_t)1 << 30) /* and their bytes */
 #define ZG__V_WAITERS 64u       /* proposals waiting for batches or imports */
 #define ZG__V_RECENT 64u        /* imports of recently checked blocks, per lane */
 #define ZG__V_BLOCK_BATCHES 256u /* most batches a proposal names */
@@ -124,7 +125,7 @@ struct zg_validator {
   zg__vlane_t lane[ZG_MAX_LANES];
   zg_buf_t scratch; /* net thread: message envelopes */
   zg__vbatch_t *buckets[ZG__V_BUCKETS];
-  size_t n_batches;
+  size_t n_batches, batch_bytes;
   uint64_t batch_seq;
   zg__vwaiter_t waiters[ZG__V_WAITERS];
   /* validator sets by epoch */
