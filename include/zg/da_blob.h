@@ -110,8 +110,9 @@ void zg_da_commitments_root(uint8_t out[32], const uint8_t *commitments, uint32_
 /* The blob digest from the sizes and commitments_root. */
 void zg_da_blob_digest_from_root(uint8_t out[32], uint8_t rate_inv, uint64_t payload_len, uint32_t rows,
                                  const uint8_t commitments_root[32]);
-/* The blob digest of a header (checked first: ZG_EINVAL/ZG_EUNSUPPORTED/
- * ZG_ECORRUPT as zg_da_header_check with default limits ignored). */
+/* The blob digest of a header. Rate and rows are checked first
+ * (ZG_EINVAL, ZG_EUNSUPPORTED, ZG_ECORRUPT), the max blob size is not: a
+ * digest names a blob whatever the limit in force. out is zeroed on error. */
 ZG_WARN_UNUSED zg_err_t zg_da_blob_digest(uint8_t out[32], const zg_da_header_t *h);
 /* The message a signer signs for (chain, blob, epoch, quorum). */
 void zg_da_sign_digest(uint8_t out[32], uint64_t chain_id, const uint8_t blob_digest[32], uint64_t epoch,
