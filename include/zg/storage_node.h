@@ -165,6 +165,9 @@ typedef struct {
   /* Sync progress: the height and block hash the source has processed. */
   void (*progress)(zg_log_source_t *src, uint64_t *height, uint8_t block[32]);
   void (*destroy)(zg_log_source_t *src);
+  /* The chain followed: its id and the Flow address (zgs_getStatus's
+   * networkIdentity). NULL for a source without a chain (dev). */
+  void (*network)(zg_log_source_t *src, uint64_t *chain_id, uint8_t flow_address[20]);
 } zg_log_source_ops_t;
 
 struct zg_log_source {

@@ -23,7 +23,7 @@ static void dev_progress(zg_log_source_t *src, uint64_t *height, uint8_t block[3
 
 static void dev_destroy(zg_log_source_t *src) { free(src); }
 
-static const zg_log_source_ops_t dev_ops = {"dev", dev_submit, dev_progress, dev_destroy};
+static const zg_log_source_ops_t dev_ops = {"dev", dev_submit, dev_progress, dev_destroy, NULL};
 
 zg_err_t zg_dev_source_create(zg_log_source_t **out, zg_storage_t *st) {
   *out = calloc(1, sizeof **out);
