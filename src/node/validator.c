@@ -257,10 +257,27 @@ static uint64_t block_epoch(zg_validator_t *v, uint32_t lane, uint64_t height, c
   return zg_epoch_of_height(h0, v->g->epoch_length);
 }
 
-static void recent_put(zg__vlane_t *l, const uint8_t id[32], const uint64_t *imports) {
+static void recent_put(zg__vlane_t *l, const uint8_t id[32], const uint64_t *imports, uint64_t ts) {
   unsigned k = l->recent_pos++ % ZG__V_RECENT;
   memcpy(l->recent[k].id, id, 32);
   memcpy(l->recent[k].imports, imports, sizeof l->recent[k].imports);
+  l->recent[k].timestamp_ms = ts;
+}
+
+/* The timestamp of a recently checked block, or 0. */
+static uint64_t recent_ts(zg__vlane_t *l, const uint8_t id[32]) {
+  for (unsigned i = 0; i < ZG__V_RECENT; i++)
+    if (memcmp(l->recent[i].id, id, 32) == 0) return l->recent[i].timestamp_ms;
+  return 0;
+}
+
+static void on_pace_timer(void *arg) {
+  zg__vlane_t *l = arg;
+  if (!l->bft) return;
+  uint8_t id[32];
+  memcpy(id, l->pace_id, 32);
+  zg_err_t e = zg_bft_payload_ready(l->bft, id);
+  if (e) zg_loge(LOGC, "lane %u: payload_ready: %s", l->id, zg_strerror(e));
 }
 
 /* The imports of block id of lane l (a recent proposal, the committed tip,
@@ -476,7 +493,7 @@ static zg_bft_payload_verdict_t io_check_payload(void *ctx, const zg_bft_block_t
   }
   uint8_t id[32];
   zg_bft_block_id(id, b);
-  recent_put(l, id, p.imports);
+  recent_put(l, id, p.imports, b->timestamp_ms);
   /* The proposer (by key) is where missing batches come from. */
   zg_net_peer_t from = ZG_NET_PEER_NONE;
   const zg__vset_t *s;
@@ -487,7 +504,21 @@ static zg_bft_payload_verdict_t io_check_payload(void *ctx, const zg_bft_block_t
     if (bt) bt->inflight_height = b->height;
   }
   unsigned missing = payload_missing(l, &p, true, from);
-  if (missing == 0) return ZG_BFT_PAYLOAD_ACCEPT;
+  if (missing == 0) {
+    /* Pacing: a block without batches gets this node's vote no sooner than
+     * one block time after its parent, so an idle lane makes blocks at the
+     * genesis blockTime instead of as fast as votes travel (each block
+     * costs signatures and fsyncs on every node). Blocks with batches are
+     * voted at once. */
+    uint64_t bt = v->g->block_time_ns / 1000000u, pts = recent_ts(l, b->parent), now = wall_ms();
+    if (p.n_batches == 0 && bt && pts && now < pts + bt && l->pace_timer) {
+      memcpy(l->pace_id, id, 32);
+      zg_net_timer_start(l->pace_timer, pts + bt - now, 0);
+      atomic_fetch_add(&l->paced, 1);
+      return ZG_BFT_PAYLOAD_NOT_YET;
+    }
+    return ZG_BFT_PAYLOAD_ACCEPT;
+  }
   zg_logd(LOGC, "lane %u: proposal for height %llu round %llu waits for %u batches or imports", l->id,
           (unsigned long long)b->height, (unsigned long long)b->round, missing);
   waiter_add(v, l->id, id, b->payload);
@@ -908,6 +939,7 @@ static zg_err_t lane_engine_start(zg__vlane_t *l) {
   ZG_TRY(zg_bft_create(&l->bft, &bc, &lane_io, l));
   ZG_TRY(zg_net_timer_create(v->net, &l->timer, on_lane_timer, l));
   ZG_TRY(zg_net_timer_create(v->net, &l->batch_timer, on_batch_timer, l));
+  ZG_TRY(zg_net_timer_create(v->net, &l->pace_timer, on_pace_timer, l));
   zg_buf_t root;
   zg_buf_init(&root);
   uint64_t h = atomic_load(&l->committed);
@@ -948,7 +980,8 @@ static void engines_stop_cb(void *arg) {
     zg__vlane_t *l = &v->lane[i];
     if (l->timer) zg_net_timer_destroy(l->timer);
     if (l->batch_timer) zg_net_timer_destroy(l->batch_timer);
-    l->timer = l->batch_timer = NULL;
+    if (l->pace_timer) zg_net_timer_destroy(l->pace_timer);
+    l->timer = l->batch_timer = l->pace_timer = NULL;
     zg_bft_destroy(l->bft);
     l->bft = NULL;
   }

@@ -78,7 +78,8 @@ typedef struct zg__vlane {
   struct zg_validator *v;
   uint32_t id;
   zg_bft_t *bft;
-  zg_net_timer_t *timer, *batch_timer;
+  zg_net_timer_t *timer, *batch_timer, *pace_timer;
+  uint8_t pace_id[32]; /* the empty proposal whose vote waits for the block time */
   zg_state_t *state;
   zg_mempool_t *pool; /* transactions of senders this lane owns */
   char wal_path[512];
@@ -86,12 +87,13 @@ typedef struct zg__vlane {
   _Atomic uint64_t executed;  /* highest executed height (results in the block store) */
   _Atomic uint64_t epoch;     /* epoch of the last committed block */
   _Atomic uint64_t adds;      /* transactions admitted since the last batch */
-  _Atomic uint64_t rejects, waits; /* check_payload verdicts */
+  _Atomic uint64_t rejects, waits, paced; /* check_payload verdicts */
   /* net thread */
   uint64_t last_imports[ZG_MAX_LANES]; /* imports of the last committed block */
   struct {
     uint8_t id[32];
     uint64_t imports[ZG_MAX_LANES];
+    uint64_t timestamp_ms;
   } recent[ZG__V_RECENT];
   unsigned recent_pos;
   zg_mempool_taken_t taken;
