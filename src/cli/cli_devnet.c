@@ -392,7 +392,7 @@ static zg_err_t gen_account(uint8_t sk_out[32], zg_eth_addr_t *addr, unsigned la
   return ZG_ERANDOM;
 }
 
-static zg_err_t gen_validator(val_t *v) {
+static zg_err_t gen_validator(val_t *v, unsigned lanes) {
   zg_ed25519_sk_t esk;
   zg_bls_sk_t bsk;
   zg_bls_pk_t bpk;
@@ -411,7 +411,7 @@ static zg_err_t gen_validator(val_t *v) {
   if (e == ZG_OK) {
     zg_bls_sig_serialize(v->bls_pop, &pop);
     /* The operator account owns the Staking entry, so it lives on lane 0. */
-    e = gen_account(v->op_sk, &v->op_addr, 0, 1);
+    e = gen_account(v->op_sk, &v->op_addr, 0, lanes);
   }
   zg_ed25519_sk_clear(&esk);
   zg_bls_sk_clear(&bsk);
@@ -490,7 +490,7 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
     snprintf(v->name, sizeof v->name, "v%u", i);
     v->p2p_port = o->base_port + 2 * i;
     v->rpc_port = o->base_port + 2 * i + 1;
-    if (gen_validator(v) != ZG_OK) {
+    if (gen_validator(v, o->lanes) != ZG_OK) {
       fprintf(stderr, "zg devnet: key generation failed\n");
       ok = false;
       break;
