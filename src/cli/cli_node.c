@@ -11,6 +11,11 @@
  *     "rpc": {"addr": "127.0.0.1:5678", "maxBodySize": "32MiB", "threads": 4, "maxConnections": 256},
  *     "devMode": true
  *   }
+ * With "storage.chain": {"rpc": URL, "flowAddress": "0x...", "confirmations": 3,
+ * "startBlock": 0, "pollMs": 500} the storage role follows the chain's Flow
+ * Submit events (zg/storage_follower.h) instead of dev-mode submissions;
+ * devMode then defaults to false and may not be true (the dev path is only
+ * for a node that is its own chain). Progress is kept in dataDir/follower.state.
  * rpc.addr with port 0 binds an ephemeral port. Once serving, the node
  * prints one line "rpc listening on http://HOST:PORT" on stdout (scripts wait
  * for it). SIGINT or SIGTERM stop it gracefully: requests in progress
@@ -29,6 +34,8 @@
 #include "cli/cli.h"
 #include "zg/config.h"
 #include "zg/log.h"
+#include "zg/storage_contracts.h"
+#include "zg/storage_follower.h"
 #include "zg/storage_node.h"
 #include "zg/validator.h"
 #include "zg/zgs_rpc.h"
@@ -36,6 +43,8 @@
 static const char *const known_keys[] = {
     "storage.dataDir", "storage.shard.shardId", "storage.shard.numShard", "storage.noSync", "rpc.addr",
     "rpc.maxBodySize", "rpc.threads",           "rpc.maxConnections",     "devMode",          "storage.rpc",
+    "storage.chain.rpc", "storage.chain.flowAddress", "storage.chain.confirmations", "storage.chain.startBlock",
+    "storage.chain.pollMs",
 };
 
 /* The storage keys and, when the validator section is present, the
@@ -99,7 +108,8 @@ int zg__cli_node(int argc, char **argv) {
   zg_storage_t *st = NULL;
   zg_log_source_t *src = NULL;
   zg_zgs_node_t *node = NULL;
-  const char *dir, *addr;
+  const char *dir, *addr, *chain_rpc = NULL, *flow_text = NULL;
+  uint64_t confirmations = 3, start_block = 0, poll_ms = 500;
   uint64_t shard_id, num_shard, max_body, threads, max_conns;
   bool no_sync, dev;
   zg_err_t e = check_known(cfg, has_validator);
@@ -112,7 +122,12 @@ int zg__cli_node(int argc, char **argv) {
   if (e == ZG_OK) e = zg_config_get_size(cfg, &max_body, "rpc.maxBodySize", 32u << 20);
   if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &threads, "rpc.threads", 4, 1, 64);
   if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &max_conns, "rpc.maxConnections", 256, 1, 65536);
-  if (e == ZG_OK) e = zg_config_get_bool(cfg, &dev, "devMode", true);
+  if (e == ZG_OK) e = zg_config_get_str(cfg, &chain_rpc, "storage.chain.rpc", NULL);
+  if (e == ZG_OK) e = zg_config_get_str(cfg, &flow_text, "storage.chain.flowAddress", ZG_FLOW_ADDRESS_TEXT);
+  if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &confirmations, "storage.chain.confirmations", 3, 0, 1000);
+  if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &start_block, "storage.chain.startBlock", 0, 0, UINT64_MAX);
+  if (e == ZG_OK) e = zg_config_get_u64_range(cfg, &poll_ms, "storage.chain.pollMs", 500, 10, 60000);
+  if (e == ZG_OK) e = zg_config_get_bool(cfg, &dev, "devMode", chain_rpc == NULL);
   if (e != ZG_OK) {
     fprintf(stderr, "zg node: %s\n", zg_config_error(cfg));
     goto out;
@@ -140,14 +155,38 @@ int zg__cli_node(int argc, char **argv) {
     fprintf(stderr, "zg node: %s\n", msg);
     goto out;
   }
-  if (dev && zg_dev_source_create(&src, st) != ZG_OK) goto out;
+  if (chain_rpc) {
+    if (dev) {
+      fprintf(stderr, "zg node: %s: devMode and storage.chain.rpc exclude each other\n", path);
+      goto out;
+    }
+    zg_follower_cfg_t fc = {0};
+    char state[4096];
+    snprintf(state, sizeof state, "%s/follower.state", dir);
+    fc.rpc_url = chain_rpc;
+    fc.state_path = state;
+    fc.confirmations = confirmations;
+    fc.start_block = start_block;
+    fc.poll_ms = (unsigned)poll_ms;
+    if (zg_hex_decode(fc.flow_address, 20, flow_text, strlen(flow_text)) != ZG_OK) {
+      fprintf(stderr, "zg node: %s: storage.chain.flowAddress '%s' is not an address\n", path, flow_text);
+      goto out;
+    }
+    if (zg_follower_create(&src, st, &fc, msg, sizeof msg) != ZG_OK || zg_follower_start(src) != ZG_OK) {
+      fprintf(stderr, "zg node: follower: %s\n", msg);
+      goto out;
+    }
+  } else if (dev && zg_dev_source_create(&src, st) != ZG_OK) {
+    goto out;
+  }
   zg_http_opts_t ho = {host, port, (size_t)max_body, (unsigned)threads, (unsigned)max_conns, 60};
   if (zg_zgs_node_start(&node, st, src, &ho, msg, sizeof msg) != ZG_OK) {
     fprintf(stderr, "zg node: %s\n", msg);
     goto out;
   }
-  zg_logi("node", "storage role: data %s, shard %u/%u%s", dir, (unsigned)shard_id, (unsigned)num_shard,
-          dev ? ", dev-mode submissions" : "");
+  zg_logi("node", "storage role: data %s, shard %u/%u%s%s", dir, (unsigned)shard_id, (unsigned)num_shard,
+          dev ? ", dev-mode submissions" : "", chain_rpc ? ", following the chain" : "");
+  if (chain_rpc) zg_logi("node", "chain %s, %u confirmations", chain_rpc, (unsigned)confirmations);
   printf("%srpc listening on http://%s:%u\n", has_validator ? "storage " : "", host, zg_zgs_node_port(node));
   fflush(stdout);
 wait:;

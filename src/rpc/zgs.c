@@ -65,12 +65,16 @@ static zg_err_t m_get_status(zg_rpc_call_t *call, const json_t *params, json_t *
   zgs_ctx_t *c = call->arg;
   uint64_t height = 0;
   uint8_t block[32] = {0};
+  uint64_t chain_id = 0;
+  uint8_t flow[20] = {0};
+  char flow_hex[43];
   if (c->src) c->src->ops->progress(c->src, &height, block);
-  *result = json_pack("{s:i, s:I, s:o, s:I, s:{s:i, s:s, s:{s:i, s:i, s:i}}}", "connectedPeers", 0, "logSyncHeight",
+  if (c->src && c->src->ops->network) c->src->ops->network(c->src, &chain_id, flow);
+  zg_hex_encode(flow_hex, flow, 20);
+  *result = json_pack("{s:i, s:I, s:o, s:I, s:{s:I, s:s, s:{s:i, s:i, s:i}}}", "connectedPeers", 0, "logSyncHeight",
                       (json_int_t)height, "logSyncBlock", zg_rpc_hash_json(block), "nextTxSeq",
-                      (json_int_t)zg_storage_next_seq(c->st), "networkIdentity", "chainId", 0, "flowAddress",
-                      "0x0000000000000000000000000000000000000000", "p2pProtocolVersion", "major", 0, "minor", 4,
-                      "build", 0);
+                      (json_int_t)zg_storage_next_seq(c->st), "networkIdentity", "chainId", (json_int_t)chain_id,
+                      "flowAddress", flow_hex, "p2pProtocolVersion", "major", 0, "minor", 4, "build", 0);
   return *result ? ZG_OK : ZG_ENOMEM;
 }
 
