@@ -31,13 +31,13 @@ typedef struct {
   uint8_t pk[48];
 } dsigner_t;
 
-static zg_u256_t tokens(uint64_t whole) {
+static inline zg_u256_t tokens(uint64_t whole) {
   zg_u256_t r = zg_u256_from_u64(whole);
   (void)zg_u256_mul_u64(&r, &r, 1000000000000000000ull);
   return r;
 }
 
-static void env_init(env_t *e) {
+static inline void env_init(env_t *e) {
   memset(e, 0, sizeof *e);
   mh_host_init(&e->h, &e->w, &zg_dasigners_address, DA_CHAIN);
   if (zg_sc_registry_new(&e->reg) != ZG_OK || zg_sc_register(e->reg, &zg_dasigners_contract) != ZG_OK ||
@@ -45,12 +45,12 @@ static void env_init(env_t *e) {
     abort();
 }
 
-static void env_free(env_t *e) {
+static inline void env_free(env_t *e) {
   mh_world_free(&e->w);
   zg_sc_registry_free(e->reg);
 }
 
-static void fund(env_t *e, const zg_eth_addr_t *a, const zg_u256_t *v) {
+static inline void fund(env_t *e, const zg_eth_addr_t *a, const zg_u256_t *v) {
   zg_u256_t *b = mh_acct(&e->w, a);
   (void)zg_u256_add(b, b, v);
 }
@@ -62,7 +62,7 @@ typedef struct {
 } call_t;
 
 /* Calls sig on contract `to` from caller with value; rolls back on revert. */
-static zg_sc_status_t callv(env_t *e, call_t *c, const zg_eth_addr_t *to, const zg_eth_addr_t *caller,
+static inline zg_sc_status_t callv(env_t *e, call_t *c, const zg_eth_addr_t *to, const zg_eth_addr_t *caller,
                             const zg_u256_t *value, const char *sig, const char *ret_type, const zg_abi_value_t *args,
                             size_t n) {
   zg_abi_func_t f;
@@ -101,13 +101,13 @@ static zg_sc_status_t callv(env_t *e, call_t *c, const zg_eth_addr_t *to, const 
   return c->r.status;
 }
 
-static void call_done(call_t *c) {
+static inline void call_done(call_t *c) {
   zg_sc_result_free(&c->r);
   zg_abi_arena_clear(&c->a);
 }
 
 /* Expects a revert whose reason contains `want`. */
-static void expect_revert(env_t *e, const zg_eth_addr_t *to, const zg_eth_addr_t *caller, const zg_u256_t *value,
+static inline void expect_revert(env_t *e, const zg_eth_addr_t *to, const zg_eth_addr_t *caller, const zg_u256_t *value,
                           const char *sig, const zg_abi_value_t *args, size_t n, const char *want) {
   call_t c;
   zg_sc_status_t s = callv(e, &c, to, caller, value, sig, NULL, args, n);
@@ -116,7 +116,7 @@ static void expect_revert(env_t *e, const zg_eth_addr_t *to, const zg_eth_addr_t
   call_done(&c);
 }
 
-static void expect_ok(env_t *e, const zg_eth_addr_t *to, const zg_eth_addr_t *caller, const zg_u256_t *value,
+static inline void expect_ok(env_t *e, const zg_eth_addr_t *to, const zg_eth_addr_t *caller, const zg_u256_t *value,
                       const char *sig, const zg_abi_value_t *args, size_t n) {
   call_t c;
   zg_sc_status_t s = callv(e, &c, to, caller, value, sig, NULL, args, n);
@@ -124,7 +124,7 @@ static void expect_ok(env_t *e, const zg_eth_addr_t *to, const zg_eth_addr_t *ca
   call_done(&c);
 }
 
-static void signer_make(dsigner_t *s, unsigned n) {
+static inline void signer_make(dsigner_t *s, unsigned n) {
   uint8_t ikm[32] = {0};
   memset(s, 0, sizeof *s);
   s->addr.bytes[0] = 0xd0;
@@ -139,7 +139,7 @@ static void signer_make(dsigner_t *s, unsigned n) {
   zg_bls_pk_serialize(s->pk, &pk);
 }
 
-static void signer_register(env_t *e, const dsigner_t *s, const char *socket) {
+static inline void signer_register(env_t *e, const dsigner_t *s, const char *socket) {
   zg_bls_sig_t pop;
   uint8_t popb[96];
   if (zg_bls_pop_prove(&pop, &s->sk) != ZG_OK) abort();
@@ -148,14 +148,14 @@ static void signer_register(env_t *e, const dsigner_t *s, const char *socket) {
   expect_ok(e, &zg_dasigners_address, &s->addr, NULL, ZG_DAS_REGISTER_SIGNER, a, 3);
 }
 
-static void signer_deposit(env_t *e, const dsigner_t *s, uint64_t whole) {
+static inline void signer_deposit(env_t *e, const dsigner_t *s, uint64_t whole) {
   zg_u256_t v = tokens(whole);
   fund(e, &s->addr, &v);
   expect_ok(e, &zg_dasigners_address, &s->addr, &v, ZG_DAS_DEPOSIT, NULL, 0);
 }
 
 /* seed(E) through the view. */
-static void epoch_seed(env_t *e, uint64_t epoch, uint8_t seed[32]) {
+static inline void epoch_seed(env_t *e, uint64_t epoch, uint8_t seed[32]) {
   call_t c;
   zg_abi_value_t a = zg_abi_u64(epoch);
   if (callv(e, &c, &zg_dasigners_address, &zg_dasigners_address, NULL, ZG_DAS_EPOCH_SEED, "(bytes32)", &a, 1) !=
@@ -166,7 +166,7 @@ static void epoch_seed(env_t *e, uint64_t epoch, uint8_t seed[32]) {
 }
 
 /* The signer's VRF signature for epoch E (as the signer role computes it). */
-static void vrf_sig(env_t *e, const dsigner_t *s, uint64_t epoch, uint8_t out[96]) {
+static inline void vrf_sig(env_t *e, const dsigner_t *s, uint64_t epoch, uint8_t out[96]) {
   uint8_t seed[32], msg[ZG_DA_VRF_MSG_LEN];
   zg_bls_sig_t sig;
   epoch_seed(e, epoch, seed);
@@ -175,14 +175,14 @@ static void vrf_sig(env_t *e, const dsigner_t *s, uint64_t epoch, uint8_t out[96
   zg_bls_sig_serialize(out, &sig);
 }
 
-static void signer_opt_in(env_t *e, const dsigner_t *s) {
+static inline void signer_opt_in(env_t *e, const dsigner_t *s) {
   uint8_t sig[96];
   vrf_sig(e, s, e->h.epoch + 1, sig);
   zg_abi_value_t a = zg_abi_bytes(sig, 96);
   expect_ok(e, &zg_dasigners_address, &s->addr, NULL, ZG_DAS_REGISTER_NEXT_EPOCH, &a, 1);
 }
 
-static uint64_t quorum_count(env_t *e, uint64_t epoch) {
+static inline uint64_t quorum_count(env_t *e, uint64_t epoch) {
   call_t c;
   uint64_t q = 0;
   zg_abi_value_t a = zg_abi_u64(epoch);
@@ -195,7 +195,7 @@ static uint64_t quorum_count(env_t *e, uint64_t epoch) {
 }
 
 /* getQuorum(epoch, q): slot owners (addresses) into out; false on revert. */
-static bool get_quorum(env_t *e, uint64_t epoch, uint64_t q, zg_eth_addr_t out[ZG_DA_COLUMNS], size_t *n) {
+static inline bool get_quorum(env_t *e, uint64_t epoch, uint64_t q, zg_eth_addr_t out[ZG_DA_COLUMNS], size_t *n) {
   call_t c;
   zg_abi_value_t a[2] = {zg_abi_u64(epoch), zg_abi_u64(q)};
   bool ok = callv(e, &c, &zg_dasigners_address, &zg_dasigners_address, NULL, ZG_DAS_GET_QUORUM, "(address[])", a,
@@ -212,7 +212,7 @@ static bool get_quorum(env_t *e, uint64_t epoch, uint64_t q, zg_eth_addr_t out[Z
 /* Registers n signers at epoch `e->h.epoch`, bonds `stake` tokens each,
  * moves one epoch on and opts all in for the next; leaves the host in the
  * epoch they serve. */
-static void setup_signers(env_t *e, dsigner_t *s, unsigned n, uint64_t stake) {
+static inline void setup_signers(env_t *e, dsigner_t *s, unsigned n, uint64_t stake) {
   char sock[64];
   for (unsigned i = 0; i < n; i++) {
     signer_make(&s[i], i + 1);
