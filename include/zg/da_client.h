@@ -86,4 +86,16 @@ ZG_WARN_UNUSED zg_err_t zg_da_retrieve(const zg_da_ctx_t *ctx, zg_buf_t *out, zg
                                        zg_da_peer_status_t *status, const uint8_t blob_digest[32],
                                        const zg_da_peer_t *peers, size_t n, unsigned timeout_ms);
 
+/* Light-client sampling: `samples` distinct random columns (drawn from
+ * seed) are asked from their holders and each is verified (header against
+ * blob_digest, every cell proof of the column). *verified gets the columns
+ * that came back valid; *confidence = 1 - C(63, k) / C(128, k) when all
+ * k = samples verified (the chance that a blob missing more than 64
+ * columns, hence unrecoverable, passes), 0 when any sample failed. status
+ * (n entries) may be NULL. A failed sample is a verdict, not an error. */
+ZG_WARN_UNUSED zg_err_t zg_da_sample(const zg_da_ctx_t *ctx, unsigned *verified, double *confidence,
+                                     zg_da_peer_status_t *status, const uint8_t blob_digest[32],
+                                     const zg_da_peer_t *peers, size_t n, unsigned samples, uint64_t seed,
+                                     unsigned timeout_ms);
+
 #endif

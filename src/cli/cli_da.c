@@ -1,6 +1,7 @@
 /*
  * cli_da.c — the DA verbs: `zg da signer` (run a signer role),
- * `zg da keygen`, `zg da put`, `zg da get` (zg/da_signer.h, zg/da_client.h).
+ * `zg da keygen`, `zg da put`, `zg da get`, `zg da sample` (zg/da_signer.h,
+ * zg/da_client.h).
  *
  * Until the DASigners views are wired in, the quorum (signer URLs, keys,
  * slots) and the (chain id, epoch, quorum id) come from a JSON quorum file:
@@ -301,11 +302,48 @@ out:
   return rc;
 }
 
+static int da_sample(int argc, char **argv) {
+  const char *id = NULL, *qpath = NULL;
+  unsigned samples = 16;
+  uint64_t seed = (uint64_t)time(NULL);
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--quorum") == 0 && i + 1 < argc) qpath = argv[++i];
+    else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc) samples = (unsigned)strtoul(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
+    else if (argv[i][0] != '-' && !id) id = argv[i];
+    else return zg__cli_usage_error("da", "sample: unknown argument '%s'", argv[i]);
+  }
+  uint8_t digest[32];
+  if (!id || !qpath || samples == 0 || samples > ZG_DA_COLUMNS)
+    return zg__cli_usage_error("da", "sample BLOB_ID --quorum QFILE [--samples 1..128] [--seed S]");
+  if (zg_hex_decode(digest, 32, id, strlen(id))) return zg__cli_usage_error("da", "BLOB_ID is 32 bytes of 0x hex");
+  quorum_t *q = malloc(sizeof *q);
+  const zg_da_ctx_t *ctx;
+  zg_da_peer_status_t st[ZG_DA_COLUMNS];
+  unsigned ver = 0;
+  double conf = 0;
+  int rc = 1;
+  if (!q || load_quorum(q, qpath) || get_ctx(&ctx)) goto out;
+  zg_err_t err = zg_da_sample(ctx, &ver, &conf, st, digest, q->peers, q->n, samples, seed, 0);
+  if (err) {
+    fprintf(stderr, "zg da sample: %s\n", zg_strerror(err));
+    goto out;
+  }
+  print_status(q, st);
+  printf("sampled %u columns (seed %llu): %u verified, confidence %.12f\n", samples, (unsigned long long)seed, ver,
+         conf);
+  rc = ver == samples ? 0 : 1;
+out:
+  free(q);
+  return rc;
+}
+
 int zg__cli_da(int argc, char **argv) {
-  if (argc < 2) return zg__cli_usage_error("da", "a sub-verb is required: signer|keygen|put|get");
+  if (argc < 2) return zg__cli_usage_error("da", "a sub-verb is required: signer|keygen|put|get|sample");
   if (strcmp(argv[1], "signer") == 0) return da_signer(argc - 1, argv + 1);
   if (strcmp(argv[1], "keygen") == 0) return da_keygen(argc - 1, argv + 1);
   if (strcmp(argv[1], "put") == 0) return da_put(argc - 1, argv + 1);
   if (strcmp(argv[1], "get") == 0) return da_get(argc - 1, argv + 1);
+  if (strcmp(argv[1], "sample") == 0) return da_sample(argc - 1, argv + 1);
   return zg__cli_usage_error("da", "unknown sub-verb '%s'", argv[1]);
 }

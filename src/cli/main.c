@@ -32,7 +32,7 @@ static const verb_t g_verbs[] = {
      "deterministic consensus simulation: safety/liveness over seeds, or the lanes throughput figure"},
     {"load", zg__cli_load, "--dir DIR|--rpc URL.. [--txs N] [--rate R]",
      "send signed transfers to a chain and print tx/s, commit latency and CPU per tx"},
-    {"da", zg__cli_da, "signer|keygen|put|get [...]",
+    {"da", zg__cli_da, "signer|keygen|put|get|sample [...]",
      "DA: run a signer, disperse a file for a certificate, retrieve a blob (docs/da-node.md)"},
 };
 #define NVERBS (sizeof g_verbs / sizeof g_verbs[0])

@@ -219,23 +219,17 @@ static void *retrieve_thread(void *arg) {
   return NULL;
 }
 
-zg_err_t zg_da_retrieve(const zg_da_ctx_t *ctx, zg_buf_t *out, zg_da_retrieve_stats_t *stats,
-                        zg_da_peer_status_t *status, const uint8_t blob_digest[32], const zg_da_peer_t *peers,
-                        size_t n, unsigned timeout_ms) {
-  zg_err_t err = ZG_OK;
-  get_job_t *jobs = NULL;
-  pthread_t *th = NULL;
-  zg_da_column_t cols[ZG_DA_COLUMNS];
-  const zg_da_header_t *h = NULL;
-  bool have[ZG_DA_COLUMNS] = {false};
-  size_t m = 0;
-  if (stats) memset(stats, 0, sizeof *stats);
-  if (!ctx || !out || !blob_digest || !peers || n == 0) return ZG_EINVAL;
-  jobs = calloc(n, sizeof *jobs);
-  th = calloc(n, sizeof *th);
+/* Runs one fetch job per peer in parallel; *jobs_out (n entries) is the
+ * caller's to free with free_jobs. */
+static zg_err_t fetch_all(get_job_t **jobs_out, const zg_da_ctx_t *ctx, const uint8_t blob_digest[32],
+                          const zg_da_peer_t *peers, size_t n, unsigned timeout_ms) {
+  get_job_t *jobs = calloc(n, sizeof *jobs);
+  pthread_t *th = calloc(n, sizeof *th);
+  *jobs_out = NULL;
   if (!jobs || !th) {
-    err = ZG_ENOMEM;
-    goto out;
+    free(jobs);
+    free(th);
+    return ZG_ENOMEM;
   }
   for (size_t i = 0; i < n; i++) {
     jobs[i].ctx = ctx;
@@ -251,6 +245,30 @@ zg_err_t zg_da_retrieve(const zg_da_ctx_t *ctx, zg_buf_t *out, zg_da_retrieve_st
   }
   for (size_t i = 0; i < n; i++)
     if (th[i]) pthread_join(th[i], NULL);
+  free(th);
+  *jobs_out = jobs;
+  return ZG_OK;
+}
+
+static void free_jobs(get_job_t *jobs, size_t n) {
+  if (jobs)
+    for (size_t i = 0; i < n; i++) zg_buf_clear(&jobs[i].resp);
+  free(jobs);
+}
+
+zg_err_t zg_da_retrieve(const zg_da_ctx_t *ctx, zg_buf_t *out, zg_da_retrieve_stats_t *stats,
+                        zg_da_peer_status_t *status, const uint8_t blob_digest[32], const zg_da_peer_t *peers,
+                        size_t n, unsigned timeout_ms) {
+  zg_err_t err = ZG_OK;
+  get_job_t *jobs = NULL;
+  zg_da_column_t cols[ZG_DA_COLUMNS];
+  const zg_da_header_t *h = NULL;
+  bool have[ZG_DA_COLUMNS] = {false};
+  size_t m = 0;
+  if (stats) memset(stats, 0, sizeof *stats);
+  if (!ctx || !out || !blob_digest || !peers || n == 0) return ZG_EINVAL;
+  err = fetch_all(&jobs, ctx, blob_digest, peers, n, timeout_ms);
+  if (err) goto out;
   for (size_t i = 0; i < n; i++) {
     if (status) status[i] = jobs[i].st;
     if (jobs[i].st != ZG_DA_PEER_OK) continue;
@@ -278,9 +296,60 @@ zg_err_t zg_da_retrieve(const zg_da_ctx_t *ctx, zg_buf_t *out, zg_da_retrieve_st
   if (!err) err = zg_da_decode_to(ctx, out->ptr + out->len, h, cols, m);
   if (!err) out->len += (size_t)h->payload_len;
 out:
-  if (jobs)
-    for (size_t i = 0; i < n; i++) zg_buf_clear(&jobs[i].resp);
-  free(jobs);
-  free(th);
+  free_jobs(jobs, n);
+  return err;
+}
+
+/* splitmix64: the sampler's column draw (not secret, reproducible). */
+static uint64_t mix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+zg_err_t zg_da_sample(const zg_da_ctx_t *ctx, unsigned *verified, double *confidence, zg_da_peer_status_t *status,
+                      const uint8_t blob_digest[32], const zg_da_peer_t *peers, size_t n, unsigned samples,
+                      uint64_t seed, unsigned timeout_ms) {
+  uint8_t pick[ZG_DA_BITMAP_LEN] = {0};
+  uint32_t order[ZG_DA_COLUMNS];
+  zg_da_peer_t *sub = NULL;
+  get_job_t *jobs = NULL;
+  unsigned got = 0, asked = 0;
+  zg_err_t err;
+  if (verified) *verified = 0;
+  if (confidence) *confidence = 0;
+  if (!ctx || !verified || !confidence || !blob_digest || !peers || n == 0 || samples == 0 ||
+      samples > ZG_DA_COLUMNS)
+    return ZG_EINVAL;
+  for (uint32_t i = 0; i < ZG_DA_COLUMNS; i++) order[i] = i;
+  for (uint32_t i = 0; i < samples; i++) { /* partial Fisher-Yates */
+    uint32_t j = i + (uint32_t)(mix64(&seed) % (ZG_DA_COLUMNS - i)), t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+    zg_da_bitmap_set(pick, order[i]);
+  }
+  sub = calloc(n, sizeof *sub);
+  if (!sub) return ZG_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    sub[i] = peers[i];
+    for (unsigned b = 0; b < ZG_DA_BITMAP_LEN; b++) sub[i].slots[b] &= pick[b];
+    asked += zg_da_bitmap_count(sub[i].slots);
+  }
+  err = fetch_all(&jobs, ctx, blob_digest, sub, n, timeout_ms);
+  if (err) goto out;
+  for (size_t i = 0; i < n; i++) {
+    if (status) status[i] = jobs[i].st;
+    if (jobs[i].st == ZG_DA_PEER_OK) got += (unsigned)jobs[i].r.n;
+  }
+  *verified = got;
+  if (got == samples && asked == samples) {
+    double pass = 1.0; /* C(63, k) / C(128, k) */
+    for (unsigned i = 0; i < samples; i++) pass *= (double)(ZG_DA_MIN_COLUMNS - 1 - (int)i) / (ZG_DA_COLUMNS - i);
+    *confidence = 1.0 - (pass > 0 ? pass : 0);
+  }
+out:
+  free_jobs(jobs, n);
+  free(sub);
   return err;
 }

@@ -5,7 +5,8 @@
 # certified with all signers up and with one down (1/4 of the slots) during
 # dispersal; retrieval is byte-identical from all columns and after half of
 # the columns' holders are killed (-9); a signer restarted after kill -9
-# serves what it acknowledged; with three down retrieval fails cleanly.
+# serves what it acknowledged; with three down retrieval fails cleanly;
+# `zg da sample` reaches its confidence with all up and fails with half down.
 # Prints the latency and MB/s lines of put/get (figures, not asserted).
 # Usage: da_cli.sh PATH/TO/zg [SIZE_BYTES]
 set -u
@@ -71,6 +72,11 @@ if timeout 600 "$zg" da get "$blob" "$work/out1" --quorum "$work/quorum.json" >"
   cmp -s "$work/in" "$work/out1"; then ok; else bad "get all"; cat "$work/get1"; fi
 cat "$work/get1"
 
+echo "== sample 16 columns"
+if timeout 600 "$zg" da sample "$blob" --samples 16 --quorum "$work/quorum.json" >"$work/sample1" 2>&1 &&
+  grep -q "16 verified, confidence 0.9999" "$work/sample1"; then ok; else bad "sample"; cat "$work/sample1"; fi
+cat "$work/sample1"
+
 echo "== put a second blob with signer 3 down (32/128 slots)"
 kill -9 "${pid[3]}"; wait "${pid[3]}" 2>/dev/null; unset 'pid[3]'
 head -c "$((size / 2 + 17))" /dev/urandom >"$work/in2"
@@ -88,6 +94,11 @@ cat "$work/get2" | grep retrieved
 # blob2 was stored on signers 0..2 only: with 1 and 3 down, 64 columns remain.
 if timeout 600 "$zg" da get "$blob2" "$work/out3" --quorum "$work/quorum.json" >"$work/get3" 2>&1 &&
   cmp -s "$work/in2" "$work/out3"; then ok; else bad "get blob2 half"; cat "$work/get3"; fi
+
+# Sampling all 128 columns with half missing: refused (exit 1, 64 verified).
+if timeout 600 "$zg" da sample "$blob" --samples 128 --quorum "$work/quorum.json" >"$work/sample2" 2>&1; then
+  bad "sample with half down passed"; else grep -q "64 verified, confidence 0.0" "$work/sample2" && ok ||
+  { bad "sample2"; cat "$work/sample2"; }; fi
 
 echo "== signer 1 restarted after kill -9 serves what it acknowledged"
 start_signer 1 "${port[1]}"

@@ -249,6 +249,16 @@ static void test_disperse_retrieve(void) {
   CHECK(rs.systematic);
   CHECK_EQ(rs.columns_ok, 128);
 
+  /* Sampling: 20 columns all verify, confidence 1 - C(63,20)/C(128,20). */
+  unsigned ver = 0;
+  double conf = 0;
+  CHECK_OK(zg_da_sample(g_ctx, &ver, &conf, st, b.digest, n.peers, NSIG, 20, zgt_rand64(), 30000));
+  CHECK_EQ(ver, 20);
+  CHECK(conf > 0.999999 && conf < 1.0);
+  CHECK_OK(zg_da_sample(g_ctx, &ver, &conf, st, b.digest, n.peers, NSIG, 1, zgt_rand64(), 30000));
+  CHECK(conf > 0.5 && conf < 0.51); /* 1 - 63/128 */
+  CHECK_ERR(zg_da_sample(g_ctx, &ver, &conf, st, b.digest, n.peers, NSIG, 129, 1, 30000), ZG_EINVAL);
+
   /* Half of the columns' holders down (0..31 and 64..95): recovery. */
   net_down(&n, 0);
   net_down(&n, 2);
@@ -260,6 +270,10 @@ static void test_disperse_retrieve(void) {
   CHECK_MEM(out.ptr, b.data, b.len);
   CHECK(!rs.systematic);
   CHECK_EQ(rs.columns_ok, 64);
+  /* Sampling every column now finds half missing: no confidence. */
+  CHECK_OK(zg_da_sample(g_ctx, &ver, &conf, st, b.digest, n.peers, NSIG, 128, zgt_rand64(), 30000));
+  CHECK_EQ(ver, 64);
+  CHECK(conf == 0);
 
   /* Three down: too few columns. */
   net_down(&n, 1);
