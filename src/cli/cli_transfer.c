@@ -3,13 +3,19 @@
  * nodes over their zgs_ JSON-RPC.
  *
  *   zg upload FILE --node URL[,URL...] [--jobs N] [--json]
+ *             [--chain URL (--key 0xHEX | --key-file PATH)]
  *   zg download ROOT OUT --node URL[,URL...] [--jobs N] [--json]
  *
  * upload: streams FILE once through the file-root builder (keeping only the
  * segment roots: 32 bytes per 256 KiB) and builds the segment-root tree for
  * proofs; asks each node for its shard config and whether it knows the file;
- * submits the entry (dev mode: admin_submitLogEntry on every node that does
- * not know it; all nodes must agree on txSeq and startPos); then uploads, in
+ * submits the entry: with --chain, through the chain (Flow.submit signed
+ * with the funded key, value = Market.pricePerSector() x the nodes' sectors,
+ * sent with eth_sendRawTransaction; the nodes, which follow the chain, then
+ * learn it from the Submit event and are polled until they all know it);
+ * without --chain, the DEV-ONLY path: admin_submitLogEntry on every node
+ * that does not know it (nodes acting as their own chain; all nodes must
+ * agree on txSeq and startPos). Then it uploads, in
  * batches of 4 segments on N worker threads, each segment to the nodes whose
  * shard holds it, skipping segments a node already has (probed with a
  * one-chunk zgs_downloadSegmentByTxSeq when the node reports some), so an
@@ -42,6 +48,9 @@
 #include "zg/jsonrpc.h"
 #include "zg/merkle.h"
 #include "zg/rpc_client.h"
+#include "zg/abi.h"
+#include "zg/storage_contracts.h"
+#include "zg/tx.h"
 
 #define MAX_NODES 16
 #define BATCH 4
@@ -280,11 +289,201 @@ static void *upload_worker(void *arg) {
   return NULL;
 }
 
-/* Makes every node know the entry; sets seq and start. */
+/* ---- Submission through the chain (--chain) ---- */
+
+/* One eth_ call on the chain; *res is a new reference. */
+static zg_err_t chain_call(zg_rpc_client_t *c, json_t **res, const char *method, json_t *params) {
+  zg_rpc_error_t re;
+  zg_err_t e = zg_rpc_client_call(c, res, &re, method, params);
+  if (e != ZG_OK) fprintf(stderr, "zg upload: chain %s: %s\n", method, re.message);
+  return e;
+}
+
+static zg_err_t chain_u256(zg_rpc_client_t *c, zg_u256_t *out, const char *method, json_t *params) {
+  json_t *r = NULL;
+  zg_err_t e = chain_call(c, &r, method, params);
+  const char *s = json_string_value(r);
+  if (e == ZG_OK) e = s ? zg_u256_parse(out, s, strlen(s)) : ZG_EJSON;
+  json_decref(r);
+  return e;
+}
+
+static zg_err_t chain_u64(zg_rpc_client_t *c, uint64_t *out, const char *method, json_t *params) {
+  zg_u256_t v;
+  ZG_TRY(chain_u256(c, &v, method, params));
+  uint8_t be[32];
+  zg_u256_to_be32(be, &v);
+  for (int i = 0; i < 24; i++)
+    if (be[i]) return ZG_ERANGE;
+  *out = zg_load_be64(be + 24);
+  return ZG_OK;
+}
+
+/* Reads the key from text (0x + 64 hex digits) or from the first line of a file. */
+static zg_err_t load_key(zg_secp256k1_sk_t *sk, const char *text, const char *file) {
+  char line[200] = {0};
+  if (file) {
+    FILE *f = fopen(file, "r");
+    if (!f) return ZG_EIO;
+    bool ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    if (!ok) return ZG_EINVAL;
+    line[strcspn(line, " \r\n\t")] = '\0';
+    text = line;
+  }
+  uint8_t k[32];
+  zg_err_t e = text ? zg_hex_decode(k, 32, text, strlen(text)) : ZG_EINVAL;
+  if (e == ZG_OK) e = zg_secp256k1_sk_parse(sk, k, 32);
+  zg_memwipe(k, sizeof k);
+  zg_memwipe(line, sizeof line);
+  return e;
+}
+
+/* Sends Flow.submit for fr from the key's account with the market fee and
+ * waits (up to 120 s) for its receipt; a reverted submission is an error. */
+static zg_err_t chain_submit(const char *url, const zg_secp256k1_sk_t *sk, const zg_file_root_t *fr) {
+  zg_rpc_client_t *c = NULL;
+  zg_buf_t cd, raw;
+  zg_buf_init(&cd);
+  zg_buf_init(&raw);
+  zg_secp256k1_pk_t pk;
+  zg_eth_addr_t from;
+  char from_text[43], market[] = ZG_MARKET_ADDRESS_TEXT, flow[] = ZG_FLOW_ADDRESS_TEXT;
+  zg_err_t e = zg_rpc_client_create(&c, url, 30000);
+  if (e == ZG_OK) e = zg_secp256k1_pubkey(&pk, sk);
+  if (e != ZG_OK) goto out;
+  zg_eth_address(&from, &pk);
+  zg_eth_address_to_text(from_text, &from);
+  /* The market's price, the nonce, the chain id and the gas price. */
+  uint8_t sel[4];
+  char selhex[11];
+  zg_abi_selector(sel, "pricePerSector()", strlen("pricePerSector()"));
+  zg_hex_encode(selhex, sel, 4);
+  zg_u256_t price, fee, gas_price;
+  uint64_t nonce, chain_id;
+  e = chain_u256(c, &price, "eth_call", json_pack("[{s:s, s:s}, s]", "to", market, "data", selhex, "latest"));
+  if (e == ZG_OK) e = zg_flow_fee(&fee, fr->nodes, fr->layout.nnodes, &price);
+  if (e == ZG_OK) e = chain_u64(c, &nonce, "eth_getTransactionCount", json_pack("[s, s]", from_text, "pending"));
+  if (e == ZG_OK) e = chain_u64(c, &chain_id, "eth_chainId", json_array());
+  if (e == ZG_OK) e = chain_u256(c, &gas_price, "eth_gasPrice", json_array());
+  if (e == ZG_OK) e = zg_flow_submit_encode(&cd, fr->layout.size, NULL, 0, fr->nodes, fr->layout.nnodes, &from);
+  if (e != ZG_OK) goto out;
+  zg_tx_t f;
+  memset(&f, 0, sizeof f);
+  f.type = ZG_TX_LEGACY;
+  f.chain_id = chain_id;
+  f.nonce = nonce;
+  f.gas_price = gas_price;
+  f.max_fee = gas_price;
+  f.max_priority_fee = gas_price;
+  f.has_to = true;
+  e = zg_hex_decode(f.to.bytes, 20, flow, strlen(flow));
+  f.value = fee;
+  f.data = (zg_slice_t){cd.ptr, cd.len};
+  /* Ask the chain for the gas; 2M when it cannot estimate. */
+  f.gas_limit = 2000000;
+  {
+    char *cdhex = malloc(2 * cd.len + 3);
+    char feeq[ZG_U256_HEX_MAX];
+    uint64_t est;
+    if (!cdhex) {
+      e = ZG_ENOMEM;
+      goto out;
+    }
+    zg_hex_encode(cdhex, cd.ptr, cd.len);
+    zg_u256_to_quantity(feeq, &fee);
+    json_t *call = json_pack("[{s:s, s:s, s:s, s:s}]", "from", from_text, "to", flow, "value", feeq, "data", cdhex);
+    zg_rpc_error_t re;
+    json_t *r = NULL;
+    if (zg_rpc_client_call(c, &r, &re, "eth_estimateGas", call) == ZG_OK && json_is_string(r)) {
+      zg_u256_t g;
+      const char *gs = json_string_value(r);
+      if (zg_u256_parse(&g, gs, strlen(gs)) == ZG_OK) {
+        uint8_t be[32];
+        zg_u256_to_be32(be, &g);
+        est = zg_load_be64(be + 24);
+        if (est > 0 && est < 100000000) f.gas_limit = est + est / 4;
+      }
+    }
+    json_decref(r);
+    free(cdhex);
+  }
+  if (e == ZG_OK) e = zg_tx_sign(&raw, &f, sk);
+  if (e != ZG_OK) goto out;
+  char *rawhex = malloc(2 * raw.len + 3);
+  if (!rawhex) {
+    e = ZG_ENOMEM;
+    goto out;
+  }
+  zg_hex_encode(rawhex, raw.ptr, raw.len);
+  json_t *r = NULL;
+  e = chain_call(c, &r, "eth_sendRawTransaction", json_pack("[s]", rawhex));
+  free(rawhex);
+  char txh[80] = {0};
+  if (e == ZG_OK && json_is_string(r)) snprintf(txh, sizeof txh, "%s", json_string_value(r));
+  json_decref(r);
+  if (e != ZG_OK) goto out;
+  char feed[ZG_U256_DEC_MAX];
+  zg_u256_to_dec(feed, &fee);
+  fprintf(stderr, "zg upload: Flow.submit %s from %s (fee %s neuron)\n", txh, from_text, feed);
+  e = ZG_ETIMEOUT;
+  for (int i = 0; i < 1200; i++) {
+    r = NULL;
+    if (chain_call(c, &r, "eth_getTransactionReceipt", json_pack("[s]", txh)) == ZG_OK && json_is_object(r)) {
+      const char *st = json_string_value(json_object_get(r, "status"));
+      e = st && strcmp(st, "0x1") == 0 ? ZG_OK : ZG_EREVERT;
+      if (e != ZG_OK) fprintf(stderr, "zg upload: Flow.submit %s reverted\n", txh);
+      json_decref(r);
+      break;
+    }
+    json_decref(r);
+    usleep(100000);
+  }
+out:
+  zg_buf_clear(&cd);
+  zg_buf_clear(&raw);
+  zg_rpc_client_destroy(c);
+  return e;
+}
+
+/* With a chain: waits (up to 120 s) until every node has learnt the entry
+ * from the chain. */
+static zg_err_t wait_known(node_t *nodes, size_t n, const char *hex, uint64_t size) {
+  for (size_t i = 0; i < n; i++) {
+    bool known = false;
+    for (int k = 0; k < 1200 && !known; k++) {
+      json_t *r = NULL;
+      ZG_TRY(call_once(&nodes[i], &r, "zgs_getFileInfo", json_pack("[s]", hex)));
+      json_t *tx = json_object_get(r, "tx");
+      known = tx && (uint64_t)json_integer_value(json_object_get(tx, "size")) == size;
+      json_decref(r);
+      if (!known) usleep(100000);
+    }
+    if (!known) {
+      fprintf(stderr, "zg upload: %s has not seen the submission after 120 s (does it follow this chain?)\n",
+              nodes[i].url);
+      return ZG_ETIMEOUT;
+    }
+  }
+  return ZG_OK;
+}
+
+/* Makes every node know the entry; sets seq and start. With chain (NULL:
+ * the dev-only path) the entry is submitted there when the first node does
+ * not know it yet. */
 static zg_err_t ensure_entry(node_t *nodes, size_t n, const zg_file_root_t *fr, uint64_t *seq, uint64_t *start,
-                             bool *finalized, uint64_t *uploaded) {
+                             bool *finalized, uint64_t *uploaded, const char *chain, const zg_secp256k1_sk_t *sk) {
   char hex[67];
   zg_hex_encode(hex, fr->root, 32);
+  if (chain) {
+    json_t *r = NULL;
+    ZG_TRY(call_once(&nodes[0], &r, "zgs_getFileInfo", json_pack("[s]", hex)));
+    json_t *tx = json_object_get(r, "tx");
+    bool known = tx && (uint64_t)json_integer_value(json_object_get(tx, "size")) == fr->layout.size;
+    json_decref(r);
+    if (!known) ZG_TRY(chain_submit(chain, sk, fr));
+    ZG_TRY(wait_known(nodes, n, hex, fr->layout.size));
+  }
   for (size_t i = 0; i < n; i++) {
     json_t *r = NULL;
     ZG_TRY(call_once(&nodes[i], &r, "zgs_getFileInfo", json_pack("[s]", hex)));
@@ -402,11 +601,30 @@ static int parse_common(const char *verb, int argc, char **argv, const char **po
 }
 
 int zg__cli_upload(int argc, char **argv) {
-  const char *pos[1], *nodelist;
+  const char *pos[1], *nodelist, *chain = NULL, *key = NULL, *key_file = NULL;
   unsigned jobs;
   bool json;
-  int rc = parse_common("upload", argc, argv, pos, 1, &nodelist, &jobs, &json);
+  /* Take the chain flags out; the rest is common with download. */
+  char *rest[256];
+  int nrest = 0;
+  for (int i = 0; i < argc && nrest < 256; i++) {
+    if (i > 0 && i + 1 < argc && strcmp(argv[i], "--chain") == 0) {
+      chain = argv[++i];
+    } else if (i > 0 && i + 1 < argc && strcmp(argv[i], "--key") == 0) {
+      key = argv[++i];
+    } else if (i > 0 && i + 1 < argc && strcmp(argv[i], "--key-file") == 0) {
+      key_file = argv[++i];
+    } else {
+      rest[nrest++] = argv[i];
+    }
+  }
+  int rc = parse_common("upload", nrest, rest, pos, 1, &nodelist, &jobs, &json);
   if (rc) return rc;
+  zg_secp256k1_sk_t sk;
+  memset(&sk, 0, sizeof sk);
+  if ((key || key_file) && !chain) return zg__cli_usage_error("upload", "--key/--key-file need --chain URL");
+  if (chain && load_key(&sk, key, key_file) != ZG_OK)
+    return zg__cli_usage_error("upload", "--chain needs --key 0x<64 hex> or --key-file PATH holding one");
   node_t nodes[MAX_NODES];
   size_t nn;
   memset(nodes, 0, sizeof nodes);
@@ -432,7 +650,7 @@ int zg__cli_upload(int argc, char **argv) {
   bool finalized[MAX_NODES];
   uint64_t uploaded[MAX_NODES], start = 0, skipped = 0;
   *u = (upload_t){.fd = fd, .fr = &fr, .tree = tree, .nodes = nodes, .nnodes = nn};
-  if (e == ZG_OK) e = ensure_entry(nodes, nn, &fr, &u->seq, &start, finalized, uploaded);
+  if (e == ZG_OK) e = ensure_entry(nodes, nn, &fr, &u->seq, &start, finalized, uploaded, chain, &sk);
   if (e == ZG_OK) e = plan_jobs(u, start, finalized, uploaded, &skipped);
   if (e != ZG_OK) goto out;
   uint64_t total = 0;
@@ -467,6 +685,7 @@ out:
   zg_merkle_tree_destroy(tree);
   free(roots.roots.ptr);
   close(fd);
+  zg_memwipe(&sk, sizeof sk);
   return rc;
 }
 
