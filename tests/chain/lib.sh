@@ -120,8 +120,9 @@ alive() {
     fi
   done
 }
-# kill9 I — SIGKILL node I (no grace: a crash).
-kill9() { local p; p=$(node_pid "$1"); [ -n "$p" ] && kill -9 "$p" 2>/dev/null; rm -f "${PIDFILES[$1]}"; sleep 0.2; }
+# kill9 I — SIGKILL node I (no grace: a crash), through zg devnet stop --kill,
+# which checks that the pid still runs this node's config (never a recycled pid).
+kill9() { "$zg" devnet stop --dir "$dir" --node "${NAMES[$1]}" --kill >/dev/null 2>&1 || bad "kill -9 ${NAMES[$1]}"; }
 # restart I — zg devnet start --node NAME (waits until it answers with a block).
 restart() { "$zg" devnet start --dir "$dir" --node "${NAMES[$1]}" --timeout 120; }
 
