@@ -130,10 +130,12 @@ static zg_err_t sblock_load(zg_validator_t *v, sblock_t *s, uint32_t lane, uint6
 
 /* ---- views ---- */
 
+/* The sender is known (receipt or mempool), so the signing hash is not
+ * computed. */
 static zg_err_t tx_view(zg_arena_t *arena, zg_eth_tx_t *out, const zg_slice_t raw, uint64_t chain_id) {
   zg_tx_t t;
   memset(out, 0, sizeof *out);
-  ZG_TRY(zg_tx_decode(&t, raw.ptr, raw.len, chain_id));
+  ZG_TRY(zg_tx_decode_nosighash(&t, raw.ptr, raw.len, chain_id));
   memcpy(out->hash, t.hash, 32);
   out->type = t.type;
   out->eip155 = t.type == ZG_TX_LEGACY;
@@ -213,10 +215,14 @@ static zg_err_t block_view(zg_validator_t *v, zg_arena_t *arena, zg_eth_block_t 
   for (size_t i = 0; i < n && !e; i++) {
     rcpt_t r;
     if ((e = rcpt_read(&s.rr, &r, NULL)) != ZG_OK) break;
-    zg_keccak256(hashes[i], r.raw.ptr, r.raw.len);
-    if (!full) continue;
+    if (!full) {
+      zg_keccak256(hashes[i], r.raw.ptr, r.raw.len);
+      continue;
+    }
     if ((e = tx_view(arena, &txs[i], r.raw, 0)) != ZG_OK) break;
+    memcpy(hashes[i], txs[i].hash, 32);
     txs[i].from = r.from;
+    txs[i].gas_used = r.gas_used;
     txs[i].mined = true;
     txs[i].lane = lane;
     memcpy(txs[i].block_hash, s.id, 32);
@@ -262,13 +268,18 @@ static zg_err_t be_block_by_hash(void *ctx, zg_arena_t *arena, zg_eth_block_t *o
   return ZG_ENOTFOUND;
 }
 
-/* Finds the receipt of tx hash: loads its block into s and reads it into r. */
+/* Finds the receipt of tx hash: loads its block into s and reads it into r;
+ * *log_base counts the logs of the receipts before it (one pass over them). */
 static zg_err_t find_rcpt(zg_validator_t *v, sblock_t *s, rcpt_t *r, uint32_t *lane, uint64_t *h, uint32_t *idx,
-                          zg_arena_t *arena, const uint8_t hash[32]) {
+                          uint32_t *log_base, zg_arena_t *arena, const uint8_t hash[32]) {
+  *log_base = 0;
   ZG_TRY(zg_blockstore_find_tx(v->bs, lane, h, idx, hash));
   ZG_TRY(sblock_load(v, s, *lane, *h));
   if (*idx >= s->n_rcpt) return ZG_ENOTFOUND;
-  for (uint32_t i = 0; i < *idx; i++) ZG_TRY(rcpt_read(&s->rr, r, NULL));
+  for (uint32_t i = 0; i < *idx; i++) {
+    ZG_TRY(rcpt_read(&s->rr, r, NULL));
+    *log_base += (uint32_t)r->n_logs;
+  }
   return rcpt_read(&s->rr, r, arena);
 }
 
@@ -277,13 +288,14 @@ static zg_err_t be_tx_by_hash(void *ctx, zg_arena_t *arena, zg_eth_tx_t *out, co
   sblock_t s;
   sblock_init(&s);
   rcpt_t r;
-  uint32_t lane, idx;
+  uint32_t lane, idx, base;
   uint64_t h;
-  zg_err_t e = find_rcpt(v, &s, &r, &lane, &h, &idx, NULL, hash);
+  zg_err_t e = find_rcpt(v, &s, &r, &lane, &h, &idx, &base, NULL, hash);
   if (!e) {
     e = tx_view(arena, out, r.raw, 0);
     if (!e) {
       out->from = r.from;
+      out->gas_used = r.gas_used;
       out->mined = true;
       out->lane = lane;
       memcpy(out->block_hash, s.id, 32);
@@ -314,11 +326,11 @@ static zg_err_t be_receipt(void *ctx, zg_arena_t *arena, zg_eth_receipt_t *out, 
   sblock_t s;
   sblock_init(&s);
   rcpt_t r;
-  uint32_t lane, idx;
+  uint32_t lane, idx, base;
   uint64_t h;
-  zg_err_t e = find_rcpt(v, &s, &r, &lane, &h, &idx, arena, hash);
+  zg_err_t e = find_rcpt(v, &s, &r, &lane, &h, &idx, &base, arena, hash);
   zg_tx_t t;
-  if (!e) e = zg_tx_decode(&t, r.raw.ptr, r.raw.len, 0) ? ZG_ECORRUPT : ZG_OK;
+  if (!e) e = zg_tx_decode_nosighash(&t, r.raw.ptr, r.raw.len, 0) ? ZG_ECORRUPT : ZG_OK;
   if (!e) {
     memcpy(out->tx_hash, hash, 32);
     out->tx_index = idx;
@@ -334,19 +346,7 @@ static zg_err_t be_receipt(void *ctx, zg_arena_t *arena, zg_eth_receipt_t *out, 
     out->gas_used = r.gas_used;
     out->effective_gas_price = r.price;
     memcpy(out->logs_bloom, r.bloom, 256);
-    /* log_index counts the logs of the receipts before this one */
-    uint32_t base = 0;
-    zg_codec_reader_t rr;
-    zg_codec_reader_init(&rr, s.blob.ptr, s.blob.len);
-    uint8_t bl[256];
-    size_t n;
-    zg_codec_get_fixed(&rr, bl, 256);
-    zg_codec_get_count(&rr, &n, 1u << 24, 4);
-    for (uint32_t i = 0; i < idx && !e; i++) {
-      rcpt_t p;
-      e = rcpt_read(&rr, &p, NULL);
-      base += (uint32_t)p.n_logs;
-    }
+    /* log_index counts the logs of the receipts before this one (base) */
     for (size_t i = 0; i < r.n_logs; i++) {
       zg_eth_log_t *lg = &r.logs[i];
       lg->lane = lane;
