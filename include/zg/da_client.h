@@ -98,4 +98,38 @@ ZG_WARN_UNUSED zg_err_t zg_da_sample(const zg_da_ctx_t *ctx, unsigned *verified,
                                      const zg_da_peer_t *peers, size_t n, unsigned samples, uint64_t seed,
                                      unsigned timeout_ms);
 
+/* ---- OP Stack alt-DA server (src/da/altda.c) ----
+ *
+ * The alt-DA specification's DA server (ethereum-optimism/specs,
+ * experimental/alt-da.md) over this client:
+ *   POST /put           body: the preimage -> 200, body: the commitment
+ *                       bytes; 503 when the blob was not certified
+ *   GET  /get/<hex>     (0x optional) -> 200 the preimage; 404 unknown or
+ *                       not retrievable; 400 not a zg commitment
+ *   GET  /health -> "ok";  GET /metrics -> counters (text)
+ * Commitment: the spec's generic ("da-service") type,
+ *   0x01 || da_layer_byte (ZG_ALTDA_LAYER_BYTE) || certificate wire form
+ * (zg_da_cert_encode; its first 32 bytes are the blob digest), so a holder
+ * of the commitment can check the certificate without the server. */
+#define ZG_ALTDA_COMMITMENT_TYPE 0x01
+#define ZG_ALTDA_LAYER_BYTE 0x5a /* not apportioned by the spec; chosen < 127 */
+#define ZG_ALTDA_COMMITMENT_LEN (2 + ZG_DA_CERT_WIRE_LEN)
+
+typedef struct zg_da_altda zg_da_altda_t;
+
+typedef struct {
+  const zg_da_ctx_t *ctx;       /* borrowed for the server's life */
+  const zg_da_peer_t *peers;    /* borrowed for the server's life */
+  size_t n;
+  zg_da_disperse_opts_t disperse;
+  size_t max_body;              /* 0: the max blob size */
+} zg_da_altda_opts_t;
+
+/* Starts the server on addr ("HOST:PORT", port 0 = ephemeral); *port gets
+ * the bound port (may be NULL). */
+ZG_WARN_UNUSED zg_err_t zg_da_altda_start(zg_da_altda_t **out, uint16_t *port, const char *addr,
+                                          const zg_da_altda_opts_t *opts);
+/* Stops (requests in progress finish) and frees. NULL is fine. */
+void zg_da_altda_stop(zg_da_altda_t *a);
+
 #endif

@@ -24,6 +24,7 @@ int zg__cli_sim(int argc, char **argv);      /* cli_sim.c */
 int zg__cli_devnet(int argc, char **argv);   /* cli_devnet.c */
 int zg__cli_load(int argc, char **argv);     /* cli_load.c */
 int zg__cli_da(int argc, char **argv);       /* cli_da.c */
+int zg__cli_da_server(int argc, char **argv); /* cli_da.c */
 
 /* Prints the program's usage to f. */
 void zg__cli_usage(FILE *f);

@@ -1,7 +1,7 @@
 /*
  * cli_da.c — the DA verbs: `zg da signer` (run a signer role),
  * `zg da keygen`, `zg da put`, `zg da get`, `zg da sample` (zg/da_signer.h,
- * zg/da_client.h).
+ * zg/da_client.h), and `zg da-server` (the OP Stack alt-DA server).
  *
  * Until the DASigners views are wired in, the quorum (signer URLs, keys,
  * slots) and the (chain id, epoch, quorum id) come from a JSON quorum file:
@@ -334,6 +334,43 @@ static int da_sample(int argc, char **argv) {
          conf);
   rc = ver == samples ? 0 : 1;
 out:
+  free(q);
+  return rc;
+}
+
+int zg__cli_da_server(int argc, char **argv) {
+  const char *listen = "127.0.0.1:3100", *qpath = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) listen = argv[++i];
+    else if (strcmp(argv[i], "--quorum") == 0 && i + 1 < argc) qpath = argv[++i];
+    else return zg__cli_usage_error("da-server", "unknown argument '%s'", argv[i]);
+  }
+  if (!qpath) return zg__cli_usage_error("da-server", "--quorum QFILE is required (chain mode: not yet)");
+  quorum_t *q = malloc(sizeof *q);
+  const zg_da_ctx_t *ctx;
+  zg_da_altda_t *a = NULL;
+  uint16_t port = 0;
+  int rc = 1;
+  if (!q || load_quorum(q, qpath) || get_ctx(&ctx)) goto out;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  zg_da_altda_opts_t o = {.ctx = ctx, .peers = q->peers, .n = q->n,
+                          .disperse = {q->chain_id, q->epoch, q->quorum_id, 0}};
+  zg_err_t err = zg_da_altda_start(&a, &port, listen, &o);
+  if (err) {
+    fprintf(stderr, "zg da-server: cannot listen on %s: %s\n", listen, zg_strerror(err));
+    goto out;
+  }
+  printf("da-server listening on port %u\n", port);
+  fflush(stdout);
+  int sig = 0;
+  sigwait(&set, &sig);
+  rc = 0;
+out:
+  zg_da_altda_stop(a);
   free(q);
   return rc;
 }

@@ -34,6 +34,8 @@ static const verb_t g_verbs[] = {
      "send signed transfers to a chain and print tx/s, commit latency and CPU per tx"},
     {"da", zg__cli_da, "signer|keygen|put|get|sample [...]",
      "DA: run a signer, disperse a file for a certificate, retrieve a blob (docs/da-node.md)"},
+    {"da-server", zg__cli_da_server, "--quorum QFILE [--listen ADDR]",
+     "OP Stack alt-DA server: POST /put -> commitment, GET /get/<hex> -> data (docs/da-node.md)"},
 };
 #define NVERBS (sizeof g_verbs / sizeof g_verbs[0])
 

@@ -6,7 +6,8 @@
 # dispersal; retrieval is byte-identical from all columns and after half of
 # the columns' holders are killed (-9); a signer restarted after kill -9
 # serves what it acknowledged; with three down retrieval fails cleanly;
-# `zg da sample` reaches its confidence with all up and fails with half down.
+# `zg da sample` reaches its confidence with all up and fails with half down;
+# `zg da-server` (OP Stack alt-DA) round-trips a batch through /put and /get.
 # Prints the latency and MB/s lines of put/get (figures, not asserted).
 # Usage: da_cli.sh PATH/TO/zg [SIZE_BYTES]
 set -u
@@ -76,6 +77,27 @@ echo "== sample 16 columns"
 if timeout 600 "$zg" da sample "$blob" --samples 16 --quorum "$work/quorum.json" >"$work/sample1" 2>&1 &&
   grep -q "16 verified, confidence 0.9999" "$work/sample1"; then ok; else bad "sample"; cat "$work/sample1"; fi
 cat "$work/sample1"
+
+echo "== alt-DA server: POST /put -> commitment, GET /get/<hex> -> the same bytes"
+if command -v curl >/dev/null; then
+  timeout 900 "$zg" da-server --listen 127.0.0.1:0 --quorum "$work/quorum.json" >"$work/ads.out" 2>"$work/ads.err" &
+  t=$!
+  for _ in $(seq 1 1200); do grep -q "listening on port" "$work/ads.out" && break; sleep 0.1; done
+  pid[ads]=$(pgrep -P "$t" | head -1)
+  aport=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/ads.out")
+  head -c 70000 /dev/urandom >"$work/l2batch"
+  code=$(curl -s -o "$work/cm" -w '%{http_code}' --data-binary @"$work/l2batch" \
+    -H 'Content-Type: application/octet-stream' "http://127.0.0.1:$aport/put")
+  hex=$(od -An -v -tx1 "$work/cm" | tr -d ' \n')
+  if [ "$code" = 200 ] && [ "${hex:0:4}" = 015a ] && [ ${#hex} -eq 324 ]; then ok; else bad "alt-DA put ($code $hex)"; fi
+  if curl -sf -o "$work/l2back" "http://127.0.0.1:$aport/get/0x$hex" && cmp -s "$work/l2batch" "$work/l2back"; then
+    ok; else bad "alt-DA get"; fi
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$aport/get/0x00ff")
+  [ "$code" = 400 ] && ok || bad "alt-DA bad commitment gave $code"
+  curl -sf "http://127.0.0.1:$aport/health" | grep -q ok && ok || bad "alt-DA health"
+  curl -sf "http://127.0.0.1:$aport/metrics" | grep -q "zg_altda_puts 1" && ok || bad "alt-DA metrics"
+  kill "${pid[ads]}" 2>/dev/null; unset 'pid[ads]'
+fi
 
 echo "== put a second blob with signer 3 down (32/128 slots)"
 kill -9 "${pid[3]}"; wait "${pid[3]}" 2>/dev/null; unset 'pid[3]'

@@ -6,7 +6,8 @@
  * each: certificate formed with all up and with one down (1/4 of the
  * slots), not with two down; a signer with the wrong key is excluded as
  * bad-signature; retrieval byte-identical from all (systematic) and from
- * half of the columns (recovery); a signer serving corrupt cells excluded.
+ * half of the columns (recovery); a signer serving corrupt cells excluded;
+ * sampling; the alt-DA server's /put and /get round trip.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "zg/da_client.h"
 #include "zg/da_signer.h"
 #include "zg/http_server.h"
+#include "zg/rpc_client.h"
 #include "zg_test.h"
 
 #define CHAIN 4242
@@ -399,6 +401,64 @@ static void test_faults_corrupt_cells(void) {
   blob_free(&b2);
 }
 
+static void test_altda(void) {
+  net_t n;
+  net_up(&n, 40);
+  zg_da_altda_t *a = NULL;
+  uint16_t port = 0;
+  zg_da_altda_opts_t o = {.ctx = g_ctx, .peers = n.peers, .n = NSIG,
+                          .disperse = {.chain_id = CHAIN, .epoch = 2, .quorum_id = 0, .timeout_ms = 30000}};
+  CHECK_OK(zg_da_altda_start(&a, &port, "127.0.0.1:0", &o));
+  char url[128], path[2 * ZG_ALTDA_COMMITMENT_LEN + 16];
+  snprintf(url, sizeof url, "http://127.0.0.1:%u/put", port);
+  zg_rpc_client_t *c = NULL;
+  CHECK_OK(zg_rpc_client_create(&c, url, 60000));
+  uint8_t data[5000];
+  zgt_rand_bytes(data, sizeof data);
+  zg_buf_t cm, back;
+  zg_buf_init(&cm);
+  zg_buf_init(&back);
+  long status = 0;
+  CHECK_OK(zg_rpc_client_post(c, &cm, &status, data, sizeof data));
+  CHECK_EQ(status, 200);
+  CHECK_EQ(cm.len, ZG_ALTDA_COMMITMENT_LEN);
+  if (cm.len == ZG_ALTDA_COMMITMENT_LEN) {
+    CHECK(cm.ptr[0] == 0x01 && cm.ptr[1] == ZG_ALTDA_LAYER_BYTE);
+    zg_da_cert_t cert;
+    CHECK_OK(zg_da_cert_parse(&cert, cm.ptr + 2, ZG_DA_CERT_WIRE_LEN));
+    CHECK_EQ(zg_da_bitmap_count(cert.bitmap), 128);
+    memcpy(path, "/get/", 5);
+    zg_hex_encode(path + 5, cm.ptr, cm.len);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
+    zg_rpc_client_t *g = NULL;
+    CHECK_OK(zg_rpc_client_create(&g, url, 60000));
+    CHECK_OK(zg_rpc_client_get(g, &back, &status, path));
+    CHECK_EQ(status, 200);
+    CHECK_EQ(back.len, sizeof data);
+    CHECK_MEM(back.ptr, data, sizeof data);
+    /* Another blob digest in an otherwise valid commitment: 404. */
+    path[5 + 2 + 2 * 2] = path[5 + 2 + 2 * 2] == '0' ? '1' : '0';
+    back.len = 0;
+    CHECK_OK(zg_rpc_client_get(g, &back, &status, path));
+    CHECK_EQ(status, 404);
+    back.len = 0;
+    CHECK_OK(zg_rpc_client_get(g, &back, &status, "/get/0x0102"));
+    CHECK_EQ(status, 400);
+    zg_rpc_client_destroy(g);
+  }
+  /* Two signers down: not certified, 503 so the batcher retries. */
+  net_down(&n, 0);
+  net_down(&n, 1);
+  cm.len = 0;
+  CHECK_OK(zg_rpc_client_post(c, &cm, &status, data, sizeof data));
+  CHECK_EQ(status, 503);
+  zg_rpc_client_destroy(c);
+  zg_da_altda_stop(a);
+  zg_buf_clear(&cm);
+  zg_buf_clear(&back);
+  net_free(&n);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   char path[1024], msg[256], cmd[400];
@@ -416,6 +476,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_disperse_retrieve);
   ZGT_RUN(test_faults_dispersal);
   ZGT_RUN(test_faults_corrupt_cells);
+  ZGT_RUN(test_altda);
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
   if (system(cmd) != 0) printf("note: could not remove %s\n", g_tmp);
   zg_da_ctx_destroy(g_ctx);
