@@ -25,6 +25,13 @@ int zg__cli_devnet(int argc, char **argv);   /* cli_devnet.c */
 int zg__cli_load(int argc, char **argv);     /* cli_load.c */
 int zg__cli_da(int argc, char **argv);       /* cli_da.c */
 int zg__cli_da_server(int argc, char **argv); /* cli_da.c */
+/* The "daSigner" role of `zg node` (cli_da.c): starts a signer from the
+ * config's daSigner section (dataDir, key, listen, chainId, noSync), or
+ * prints why not and returns NULL; stop frees it (NULL is fine). */
+struct zg_config;
+struct zg_da_signer;
+struct zg_da_signer *zg__cli_da_signer_start(struct zg_config *cfg, const char *path);
+void zg__cli_da_signer_stop(struct zg_da_signer *s);
 
 /* Prints the program's usage to f. */
 void zg__cli_usage(FILE *f);

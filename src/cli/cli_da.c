@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "zg/bls.h"
+#include "zg/config.h"
 #include "zg/da_client.h"
 #include "zg/da_signer.h"
 
@@ -95,7 +96,11 @@ static zg_err_t read_file(const char *path, zg_buf_t *out) {
 static int get_ctx(const zg_da_ctx_t **ctx) {
   char msg[256] = "";
   zg_da_opts_t o = {2, 0};
-  if (zg_da_ctx_shared(ctx, NULL, &o, msg, sizeof msg) != ZG_OK) {
+  const char *path = getenv("ZG_KZG_SETUP"); /* else the build's vectors dir, whatever the cwd */
+#ifdef ZG_VECTORS_DEFAULT
+  if (!path) path = ZG_VECTORS_DEFAULT "/kzg-setup/trusted_setup.txt";
+#endif
+  if (zg_da_ctx_shared(ctx, path, &o, msg, sizeof msg) != ZG_OK) {
     fprintf(stderr, "zg da: KZG setup: %s\n", msg);
     return 1;
   }
@@ -337,6 +342,48 @@ out:
   free(q);
   return rc;
 }
+
+struct zg_da_signer *zg__cli_da_signer_start(struct zg_config *cfg, const char *path) {
+  const char *dir = NULL, *key = NULL, *listen = NULL;
+  uint64_t chain_id = 0;
+  bool no_sync = false;
+  const zg_da_ctx_t *ctx;
+  zg_bls_sk_t sk;
+  zg_da_signer_t *s = NULL;
+  uint16_t port = 0;
+  uint8_t pkb[48];
+  char pkh[112];
+  zg_err_t e = zg_config_get_str(cfg, &dir, "daSigner.dataDir", NULL);
+  if (e == ZG_OK) e = zg_config_get_str(cfg, &key, "daSigner.key", NULL);
+  if (e == ZG_OK) e = zg_config_get_str(cfg, &listen, "daSigner.listen", "127.0.0.1:0");
+  if (e == ZG_OK) e = zg_config_get_u64(cfg, &chain_id, "daSigner.chainId", 0);
+  if (e == ZG_OK) e = zg_config_get_bool(cfg, &no_sync, "daSigner.noSync", false);
+  if (e != ZG_OK) {
+    fprintf(stderr, "zg node: %s\n", zg_config_error(cfg));
+    return NULL;
+  }
+  if (!dir || !key) {
+    fprintf(stderr, "zg node: %s: daSigner.dataDir and daSigner.key are required\n", path);
+    return NULL;
+  }
+  if (get_ctx(&ctx) || parse_key(&sk, key)) return NULL;
+  zg_da_signer_opts_t o = {.data_dir = dir, .sk = &sk, .chain_id = chain_id, .ctx = ctx, .no_sync = no_sync};
+  e = zg_da_signer_open(&s, &o);
+  zg_bls_sk_clear(&sk);
+  if (!e) e = zg_da_signer_serve(s, listen, &port);
+  if (e) {
+    fprintf(stderr, "zg node: daSigner: %s\n", zg_strerror(e));
+    zg_da_signer_close(s);
+    return NULL;
+  }
+  zg_da_signer_pubkey(s, pkb);
+  zg_hex_encode(pkh, pkb, 48);
+  printf("da signer listening on port %u pubkey %s\n", port, pkh);
+  fflush(stdout);
+  return s;
+}
+
+void zg__cli_da_signer_stop(struct zg_da_signer *s) { zg_da_signer_close(s); }
 
 int zg__cli_da_server(int argc, char **argv) {
   const char *listen = "127.0.0.1:3100", *qpath = NULL;

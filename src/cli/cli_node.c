@@ -25,6 +25,10 @@
  * validator role (docs/chain.md has its keys), the node also prints
  * "p2p listening on HOST:PORT", and a storage role in the same process
  * serves on storage.rpc (default 127.0.0.1:5678) instead.
+ *
+ * A "daSigner" section ({"dataDir", "key", "listen", "chainId", "noSync"})
+ * starts the DA signer role (docs/da-node.md), which prints "da signer
+ * listening on port P pubkey 0x..".
  */
 #include <pthread.h>
 #include <signal.h>
@@ -45,6 +49,7 @@ static const char *const known_keys[] = {
     "rpc.maxBodySize", "rpc.threads",           "rpc.maxConnections",     "devMode",          "storage.rpc",
     "storage.chain.rpc", "storage.chain.flowAddress", "storage.chain.confirmations", "storage.chain.startBlock",
     "storage.chain.pollMs",
+    "daSigner.dataDir", "daSigner.key", "daSigner.listen", "daSigner.chainId", "daSigner.noSync",
 };
 
 /* The storage keys and, when the validator section is present, the
@@ -103,7 +108,9 @@ int zg__cli_node(int argc, char **argv) {
   }
   int rc = 1;
   bool has_validator = zg_config_has(cfg, "validator");
-  bool has_storage = zg_config_has(cfg, "storage") || !has_validator;
+  bool has_da = zg_config_has(cfg, "daSigner"); /* the DA signer role (docs/da-node.md) */
+  bool has_storage = zg_config_has(cfg, "storage") || (!has_validator && !has_da);
+  struct zg_da_signer *das = NULL;
   zg_validator_t *val = NULL;
   zg_storage_t *st = NULL;
   zg_log_source_t *src = NULL;
@@ -139,6 +146,7 @@ int zg__cli_node(int argc, char **argv) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   if (has_validator && !(val = start_validator(cfg, path))) goto out;
+  if (has_da && !(das = zg__cli_da_signer_start(cfg, path))) goto out;
   if (!has_storage) goto wait;
   if (!dir) {
     fprintf(stderr, "zg node: %s: storage.dataDir is required\n", path);
@@ -195,6 +203,7 @@ wait:;
   zg_logi("node", "signal %d: stopping", sig);
   rc = 0;
 out:
+  zg__cli_da_signer_stop(das);
   zg_validator_stop(val);
   zg_zgs_node_stop(node);
   if (src) src->ops->destroy(src);
