@@ -117,6 +117,33 @@ static void mine(world_t *w, const wctx_t *c, const uint8_t sealed_digest[32], c
   free(s);
 }
 
+/* Whether nonce is itself a winning nonce for the answer a: it recalls the
+ * same load and seal and its quality meets the target. The test target is
+ * easy and the range small, so a flipped nonce is sometimes genuinely valid;
+ * the forgery case skips such nonces. */
+static bool nonce_also_wins(world_t *w, const wctx_t *c, const uint8_t *sealed, const zg_mine_answer_t *a,
+                            const uint8_t nonce[32]) {
+  (void)sealed;
+  uint8_t range_digest[32], pad_seed[64], recall_seed[32], quality[32];
+  uint8_t *pad = malloc(ZG_PORA_PAD_BYTES);
+  zg_u256_t scaled;
+  uint64_t load_start;
+  bool wins = false;
+  zg_pora_range_digest(range_digest, &a->range);
+  zg_pora_pad_seed(pad_seed, w->miner_id, nonce, c->subtask, range_digest);
+  if (pad) {
+    zg_pora_scratchpad(pad, recall_seed, pad_seed);
+    if (zg_pora_recall_position(&load_start, recall_seed, &a->range) == ZG_OK &&
+        load_start + (uint64_t)a->seal_offset * 16 == a->recall_position &&
+        zg_pora_scaled_target(&scaled, &c->target, c->flow_length, 1) == ZG_OK) {
+      zg_pora_quality(quality, pad_seed, a->seal_offset, a->sealed, pad);
+      wins = zg_pora_hit(quality, &scaled);
+    }
+  }
+  free(pad);
+  return wins;
+}
+
 static zg_sc_status_t submit_answer(world_t *w, const zg_mine_answer_t *a, zg_sc_result_t *r) {
   zg_buf_t cd;
   zg_buf_init(&cd);
@@ -219,7 +246,13 @@ static void test_roundtrip(void) {
     switch (i) {
       case 0: f->sealed[100] ^= 1; break;
       case 1: f->proof[f->nproof - 1][0] ^= 1; break;
-      case 2: f->nonce[0] ^= 1; break;
+      case 2:
+        CHECK(nonce_also_wins(&w, &c, w.sealed, a, a->nonce)); /* the helper recognises the real one */
+        for (uint8_t flip = 1; flip != 0; flip++) {
+          f->nonce[0] = (uint8_t)(a->nonce[0] ^ flip);
+          if (!nonce_also_wins(&w, &c, w.sealed, a, f->nonce)) break;
+        }
+        break;
       case 3: f->context_digest[0] ^= 1; break;
       case 4: f->sealed_context_digest[0] ^= 1; break;
       case 5: f->range.start = ZG_PORA_PRICING_SECTORS; break;
