@@ -150,5 +150,12 @@ ZG_WARN_UNUSED zg_err_t zg_blockstore_get_batch(zg_blockstore_t *bs, zg_buf_t *o
  * be NULL). ZG_ENOTFOUND when not executed. */
 ZG_WARN_UNUSED zg_err_t zg_blockstore_get_exec(zg_blockstore_t *bs, zg_block_exec_t *e, zg_buf_t *receipts,
                                                uint32_t lane, uint64_t height);
+/* Like zg_blockstore_get_exec, but the receipts blob is lent to view(arg,
+ * blob) while the store's read transaction is open (valid only during the
+ * call; view must not call back into the store) instead of being copied: for
+ * readers that want a small part of a large blob. view's error is returned. */
+ZG_WARN_UNUSED zg_err_t zg_blockstore_view_exec(zg_blockstore_t *bs, zg_block_exec_t *e, uint32_t lane,
+                                               uint64_t height, zg_err_t (*view)(void *arg, zg_slice_t blob),
+                                               void *arg);
 
 #endif

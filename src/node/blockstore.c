@@ -345,9 +345,19 @@ zg_err_t zg_blockstore_get_batch(zg_blockstore_t *bs, zg_buf_t *out, const uint8
   return e;
 }
 
+/* get_exec's view: arg is the caller's buffer (or NULL). */
+static zg_err_t exec_copy(void *arg, zg_slice_t blob) {
+  return arg ? zg_buf_append(arg, blob.ptr, blob.len) : ZG_OK;
+}
+
 zg_err_t zg_blockstore_get_exec(zg_blockstore_t *bs, zg_block_exec_t *x, zg_buf_t *receipts, uint32_t lane,
                                 uint64_t height) {
-  if (!bs || !x || lane >= bs->lanes) return ZG_EINVAL;
+  return zg_blockstore_view_exec(bs, x, lane, height, exec_copy, receipts);
+}
+
+zg_err_t zg_blockstore_view_exec(zg_blockstore_t *bs, zg_block_exec_t *x, uint32_t lane, uint64_t height,
+                                 zg_err_t (*view)(void *arg, zg_slice_t blob), void *arg) {
+  if (!bs || !x || lane >= bs->lanes || !view) return ZG_EINVAL;
   memset(x, 0, sizeof *x);
   zg_kvdb_txn_t *t;
   ZG_TRY(zg_kvdb_txn_begin(bs->db, &t, NULL, false));
@@ -366,7 +376,7 @@ zg_err_t zg_blockstore_get_exec(zg_blockstore_t *bs, zg_block_exec_t *x, zg_buf_
     zg_codec_get_bytes(&r, &rc, SIZE_MAX);
     e = zg_codec_reader_finish(&r) ? ZG_ECORRUPT : ZG_OK;
   }
-  if (!e && receipts) e = zg_buf_append(receipts, rc.ptr, rc.len);
+  if (!e) e = view(arg, rc);
   zg_kvdb_txn_abort(t);
   if (e) {
     memset(x, 0, sizeof *x);

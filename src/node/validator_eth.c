@@ -289,15 +289,45 @@ static zg_err_t be_block_by_hash(void *ctx, zg_arena_t *arena, zg_eth_block_t *o
   return ZG_ENOTFOUND;
 }
 
-/* Finds the receipt of tx hash: loads its block into s and reads it into r;
- * *log_base counts the logs of the receipts before it (one pass over them). */
+/* find_rcpt's view of a receipts blob: steps over the receipts before idx
+ * (counting their logs) and copies only receipt idx. */
+typedef struct {
+  uint32_t idx, log_base;
+  zg_buf_t *out;
+} rcpt_pick_t;
+
+static zg_err_t rcpt_pick(void *arg, zg_slice_t blob) {
+  rcpt_pick_t *p = arg;
+  if (blob.len == 0) return ZG_ENOTFOUND; /* executed before a crash: no receipts kept */
+  zg_codec_reader_t r;
+  zg_codec_reader_init(&r, blob.ptr, blob.len);
+  zg_slice_t skip;
+  size_t n;
+  zg_codec_get_fixed_view(&r, &skip, 256);
+  zg_codec_get_count(&r, &n, 1u << 24, 4);
+  if (zg_codec_reader_err(&r)) return ZG_ECORRUPT;
+  if (p->idx >= n) return ZG_ENOTFOUND;
+  for (uint32_t i = 0; i < p->idx; i++) ZG_TRY(rcpt_skip(&r, &p->log_base));
+  size_t start = blob.len - zg_codec_reader_remaining(&r);
+  uint32_t logs = 0;
+  ZG_TRY(rcpt_skip(&r, &logs));
+  size_t end = blob.len - zg_codec_reader_remaining(&r);
+  return zg_buf_append(p->out, blob.ptr + start, end - start);
+}
+
+/* Finds the receipt of tx hash: its block's id into s->id, the receipt's
+ * bytes (only those: the block's receipts blob is not copied) into s->blob,
+ * read into r; *log_base counts the logs of the receipts before it. */
 static zg_err_t find_rcpt(zg_validator_t *v, sblock_t *s, rcpt_t *r, uint32_t *lane, uint64_t *h, uint32_t *idx,
                           uint32_t *log_base, zg_arena_t *arena, const uint8_t hash[32]) {
   *log_base = 0;
   ZG_TRY(zg_blockstore_find_tx(v->bs, lane, h, idx, hash));
-  ZG_TRY(sblock_load(v, s, *lane, *h));
-  if (*idx >= s->n_rcpt) return ZG_ENOTFOUND;
-  for (uint32_t i = 0; i < *idx; i++) ZG_TRY(rcpt_skip(&s->rr, log_base));
+  if (*lane >= v->lanes || *h == 0 || *h > atomic_load(&v->lane[*lane].executed)) return ZG_ENOTFOUND;
+  ZG_TRY(zg_blockstore_get_block(v->bs, s->id, &s->blk, NULL, *lane, *h));
+  rcpt_pick_t p = {.idx = *idx, .out = &s->blob};
+  ZG_TRY(zg_blockstore_view_exec(v->bs, &s->x, *lane, *h, rcpt_pick, &p));
+  *log_base = p.log_base;
+  zg_codec_reader_init(&s->rr, s->blob.ptr, s->blob.len);
   return rcpt_read(&s->rr, r, arena);
 }
 

@@ -89,6 +89,10 @@ static zg_err_t commit_block(zg_blockstore_t *bs, uint8_t id_out[32], uint32_t l
   return e;
 }
 
+/* zg_blockstore_view_exec views for the test below. */
+static zg_err_t view_copy(void *arg, zg_slice_t blob) { return zg_buf_append(arg, blob.ptr, blob.len); }
+static zg_err_t view_fail(void *arg, zg_slice_t blob) { return ZG_ECORRUPT; }
+
 static void test_store(void) {
   char dir[256];
   CHECK(nu_tmpdir(dir, sizeof dir, "blockstore") == 0);
@@ -167,6 +171,15 @@ static void test_store(void) {
   CHECK_EQ(got.state_digest[0], 1);
   CHECK(rc.len == 8 && memcmp(rc.ptr, "receipts", 8) == 0);
   CHECK_ERR(zg_blockstore_get_exec(bs, &got, NULL, 0, 1), ZG_ENOTFOUND);
+  /* The lent view: same blob, the view's error comes back. */
+  zg_buf_clear(&rc);
+  zg_buf_init(&rc);
+  CHECK_OK(zg_blockstore_view_exec(bs, &got, 1, 3, view_copy, &rc));
+  CHECK(rc.len == 8 && memcmp(rc.ptr, "receipts", 8) == 0 && got.n_txs == 2);
+  CHECK_ERR(zg_blockstore_view_exec(bs, &got, 1, 3, view_fail, NULL), ZG_ECORRUPT);
+  CHECK_EQ(got.gas_used, 0);
+  CHECK_ERR(zg_blockstore_view_exec(bs, &got, 0, 1, view_copy, &rc), ZG_ENOTFOUND);
+  CHECK_ERR(zg_blockstore_view_exec(bs, &got, 1, 3, NULL, NULL), ZG_EINVAL);
   CHECK_OK(zg_blockstore_find_tx(bs, &lane, &height, &idx, inc + 32));
   CHECK(lane == 1 && height == 3 && idx == 1);
   zg_blockstore_close(bs);
