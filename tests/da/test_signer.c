@@ -401,6 +401,48 @@ static void test_faults_corrupt_cells(void) {
   blob_free(&b2);
 }
 
+/* Malformed bodies get 400, an unknown blob 404, and the signer keeps serving. */
+static void test_http_refusals(void) {
+  net_t n;
+  net_up(&n, 50);
+  char url[128];
+  zg_rpc_client_t *c = NULL;
+  zg_buf_t out;
+  long status = 0;
+  uint8_t junk[300];
+  zg_buf_init(&out);
+  zgt_rand_bytes(junk, sizeof junk);
+  snprintf(url, sizeof url, "%s/da/v1/store", n.url[0]);
+  CHECK_OK(zg_rpc_client_create(&c, url, 30000));
+  CHECK_OK(zg_rpc_client_post(c, &out, &status, junk, sizeof junk));
+  CHECK_EQ(status, 400);
+  zg_rpc_client_destroy(c);
+  snprintf(url, sizeof url, "%s/da/v1/cells", n.url[0]);
+  CHECK_OK(zg_rpc_client_create(&c, url, 30000));
+  out.len = 0;
+  CHECK_OK(zg_rpc_client_post(c, &out, &status, junk, 37)); /* count does not match the length */
+  CHECK_EQ(status, 400);
+  uint8_t q[40] = {0};
+  zg_store_be32(q + 32, 1);
+  zg_store_be32(q + 36, 3);
+  out.len = 0;
+  CHECK_OK(zg_rpc_client_post(c, &out, &status, q, sizeof q));
+  CHECK_EQ(status, 404);
+  zg_rpc_client_destroy(c);
+  CHECK_OK(zg_rpc_client_create(&c, n.url[0], 30000));
+  out.len = 0;
+  CHECK_OK(zg_rpc_client_get(c, &out, &status, "/metrics"));
+  CHECK_EQ(status, 200);
+  CHECK_OK(zg_buf_push(&out, 0));
+  CHECK(strstr((const char *)out.ptr, "zg_da_signer_malformed 1") != NULL);
+  out.len = 0;
+  CHECK_OK(zg_rpc_client_get(c, &out, &status, "/health"));
+  CHECK_EQ(status, 200);
+  zg_rpc_client_destroy(c);
+  zg_buf_clear(&out);
+  net_free(&n);
+}
+
 static void test_altda(void) {
   net_t n;
   net_up(&n, 40);
@@ -476,6 +518,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_disperse_retrieve);
   ZGT_RUN(test_faults_dispersal);
   ZGT_RUN(test_faults_corrupt_cells);
+  ZGT_RUN(test_http_refusals);
   ZGT_RUN(test_altda);
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
   if (system(cmd) != 0) printf("note: could not remove %s\n", g_tmp);
