@@ -93,10 +93,23 @@ static zg_err_t call_once(const node_t *nd, json_t **res, const char *method, js
   return e;
 }
 
+/* Reads every node's shard. A node that cannot be reached is marked bad
+ * (it holds nothing for this run: its replicas serve instead); at least one
+ * node must answer. */
 static zg_err_t shard_configs(node_t *nodes, size_t n) {
+  size_t up = 0;
   for (size_t i = 0; i < n; i++) {
     json_t *r = NULL;
-    ZG_TRY(call_once(&nodes[i], &r, "zgs_getShardConfig", json_array()));
+    zg_err_t e = call_once(&nodes[i], &r, "zgs_getShardConfig", json_array());
+    if (e == ZG_EIO || e == ZG_ETIMEOUT) {
+      fprintf(stderr, "zg: %s is down; going on with the others\n", nodes[i].url);
+      atomic_store(&nodes[i].bad, true);
+      nodes[i].shard_id = UINT32_MAX;
+      nodes[i].num_shard = 1;
+      continue;
+    }
+    if (e != ZG_OK) return e;
+    up++;
     json_int_t id = json_integer_value(json_object_get(r, "shardId"));
     json_int_t num = json_integer_value(json_object_get(r, "numShard"));
     json_decref(r);
@@ -107,7 +120,7 @@ static zg_err_t shard_configs(node_t *nodes, size_t n) {
     nodes[i].shard_id = (uint32_t)id;
     nodes[i].num_shard = (uint32_t)num;
   }
-  return ZG_OK;
+  return up ? ZG_OK : ZG_EIO;
 }
 
 static bool holds(const node_t *nd, uint64_t flow_seg) { return flow_seg % nd->num_shard == nd->shard_id; }
@@ -281,7 +294,14 @@ static void *upload_worker(void *arg) {
   while (!atomic_load(&u->failed)) {
     size_t k = atomic_fetch_add(&u->next, 1);
     if (k >= u->njobs) break;
-    if (upload_job(u, clients[u->jobs[k].node], &u->jobs[k], buf, proof) != ZG_OK) atomic_store(&u->failed, 1);
+    node_t *nd = &u->nodes[u->jobs[k].node];
+    if (atomic_load(&nd->bad)) continue;
+    if (upload_job(u, clients[u->jobs[k].node], &u->jobs[k], buf, proof) != ZG_OK) {
+      /* The node's replicas still get their segments; whether every
+       * segment reached a live holder is checked after the run. */
+      if (!atomic_exchange(&nd->bad, true))
+        fprintf(stderr, "\nzg upload: %s failed; going on with its replicas\n", nd->url);
+    }
   }
   for (size_t i = 0; i < u->nnodes; i++) zg_rpc_client_destroy(clients[i]);
   free(buf);
@@ -450,6 +470,7 @@ out:
  * from the chain. */
 static zg_err_t wait_known(node_t *nodes, size_t n, const char *hex, uint64_t size) {
   for (size_t i = 0; i < n; i++) {
+    if (atomic_load(&nodes[i].bad)) continue;
     bool known = false;
     for (int k = 0; k < 1200 && !known; k++) {
       json_t *r = NULL;
@@ -475,9 +496,11 @@ static zg_err_t ensure_entry(node_t *nodes, size_t n, const zg_file_root_t *fr, 
                              bool *finalized, uint64_t *uploaded, const char *chain, const zg_secp256k1_sk_t *sk) {
   char hex[67];
   zg_hex_encode(hex, fr->root, 32);
+  size_t first = 0;
+  while (first + 1 < n && atomic_load(&nodes[first].bad)) first++;
   if (chain) {
     json_t *r = NULL;
-    ZG_TRY(call_once(&nodes[0], &r, "zgs_getFileInfo", json_pack("[s]", hex)));
+    ZG_TRY(call_once(&nodes[first], &r, "zgs_getFileInfo", json_pack("[s]", hex)));
     json_t *tx = json_object_get(r, "tx");
     bool known = tx && (uint64_t)json_integer_value(json_object_get(tx, "size")) == fr->layout.size;
     json_decref(r);
@@ -485,6 +508,11 @@ static zg_err_t ensure_entry(node_t *nodes, size_t n, const zg_file_root_t *fr, 
     ZG_TRY(wait_known(nodes, n, hex, fr->layout.size));
   }
   for (size_t i = 0; i < n; i++) {
+    if (atomic_load(&nodes[i].bad)) {
+      finalized[i] = true; /* nothing to send it */
+      uploaded[i] = 0;
+      continue;
+    }
     json_t *r = NULL;
     ZG_TRY(call_once(&nodes[i], &r, "zgs_getFileInfo", json_pack("[s]", hex)));
     uint64_t s, p;
@@ -512,7 +540,7 @@ static zg_err_t ensure_entry(node_t *nodes, size_t n, const zg_file_root_t *fr, 
       uploaded[i] = 0;
       json_decref(r);
     }
-    if (i > 0 && (s != *seq || p != *start)) {
+    if (i > first && (s != *seq || p != *start)) {
       fprintf(stderr,
               "zg upload: nodes disagree on the log entry (%s: txSeq %" PRIu64 " startPos %" PRIu64 ", %s: txSeq %" PRIu64
               " startPos %" PRIu64 "); in dev mode give every node the same submissions\n",
@@ -665,6 +693,15 @@ int zg__cli_upload(int argc, char **argv) {
   for (unsigned k = 0; k < nth; k++) pthread_create(&th[k], NULL, upload_worker, u);
   for (unsigned k = 0; k < nth; k++) pthread_join(th[k], NULL);
   if (atomic_load(&u->failed)) goto out;
+  for (uint64_t i = 0; i < fr.layout.data_segments; i++) {
+    bool live = false;
+    for (size_t k = 0; k < nn && !live; k++)
+      live = !atomic_load(&nodes[k].bad) && holds(&nodes[k], start / ZG_SECTORS_PER_SEGMENT + i);
+    if (!live) {
+      fprintf(stderr, "zg upload: segment %" PRIu64 " reached no live node of its shard\n", i);
+      goto out;
+    }
+  }
   progress_print(&u->prog, true);
   double secs = (double)(zg_clock_ns() - t0) / 1e9;
   char hex[67];
@@ -856,6 +893,7 @@ int zg__cli_download(int argc, char **argv) {
   bool found = false;
   for (size_t k = 0; k < nn && e == ZG_OK && !found; k++) {
     json_t *r = NULL;
+    if (atomic_load(&nodes[k].bad)) continue;
     e = call_once(&nodes[k], &r, "zgs_getFileInfo", json_pack("[s]", d->roothex));
     json_t *tx = json_object_get(r, "tx");
     if (tx) {
