@@ -151,6 +151,21 @@ ZG_WARN_UNUSED zg_err_t zg_bft_valset_total(uint64_t *total, const zg_bft_valset
  * power from keccak256("zg/leader/v1" || chain_id || lane || epoch || round).
  * Returns its index (0 for an invalid set). */
 uint32_t zg_bft_leader(const zg_bft_valset_t *vs, uint32_t chain_id, uint8_t lane, uint64_t epoch, uint64_t round);
+/* Leader reputation (docs/consensus.md, "Leader"): weight of an active
+ * validator's power against an inactive one's. */
+#define ZG_BFT_ACTIVE_WEIGHT 16u
+/* Committed normal blocks in the reputation window, and the rounds excluded
+ * below the round being led (blocks of rounds > round - ZG_BFT_REP_GAP are
+ * not used, so validators a few commits apart still agree). */
+#define ZG_BFT_REP_WINDOW 24u
+#define ZG_BFT_REP_GAP 8u
+/* Leader of (epoch, round) drawn with probability proportional to power
+ * times ZG_BFT_ACTIVE_WEIGHT for the validators whose bit is set in active
+ * (bit i = byte i/8, mask 1 << (i%8)), times 1 for the others, from
+ * keccak256("zg/leader/v2" || chain_id || lane || epoch || round). Returns
+ * its index (0 for an invalid set). */
+uint32_t zg_bft_leader_weighted(const zg_bft_valset_t *vs, uint32_t chain_id, uint8_t lane, uint64_t epoch,
+                                uint64_t round, const uint8_t active[32]);
 
 /* Sets *ok when qc carries valid Ed25519 signatures of distinct members of
  * vs (the set of qc->epoch) holding a quorum of its power. Fails only on an

@@ -48,6 +48,7 @@ typedef struct {
   uint32_t base_timeout_ms;
   uint32_t cpu_msg_us, cpu_verify_us, cpu_sign_us, cpu_tx_us;
   bool real_crypto;      /* Ed25519 (slow); otherwise keyed-hash stand-ins with the same flow */
+  uint64_t dead_at_ms;    /* 0: none; else validator 0 crashes at this time for good (liveness is checked on the others) */
 } zg_sim_config_t;
 
 typedef struct {

@@ -32,6 +32,14 @@
 #define QC_CACHE 64
 #define VS_CACHE 4
 #define WAL_VERSION 1
+/* Committed normal blocks remembered for leader reputation: the window plus
+ * the blocks of the excluded rounds (at most one per round). */
+#define HIST_MAX (ZG_BFT_REP_WINDOW + ZG_BFT_REP_GAP + 8u)
+
+typedef struct {
+  uint64_t epoch, round;
+  uint32_t proposer;
+} hist_t;
 
 typedef struct node {
   uint8_t id[32];
@@ -123,6 +131,10 @@ struct zg_bft {
   zg_bft_vote_t late_votes[MAX_LATE_VOTES];
   size_t nlate;
 
+  /* committed normal blocks, oldest first (ring), for leader reputation */
+  hist_t hist[HIST_MAX];
+  size_t nhist, hist_next;
+
   zg_buf_t selfq; /* queued messages to self: u32 len || bytes */
   zg_buf_t scratch;
   zg_bft_status_t st;
@@ -177,10 +189,35 @@ static zg_bft_valset_t as_valset(const vs_entry_t *s) {
   return vs;
 }
 
+/* Remembers a committed normal block for leader reputation; cached leaders
+ * may change, so the caches are dropped. */
+static void hist_add(zg_bft_t *e, const zg_bft_block_t *b) {
+  if (b->kind != ZG_BFT_BLOCK_NORMAL || b->height == 0) return;
+  e->hist[e->hist_next] = (hist_t){.epoch = b->epoch, .round = b->round, .proposer = b->proposer};
+  e->hist_next = (e->hist_next + 1) % HIST_MAX;
+  if (e->nhist < HIST_MAX) e->nhist++;
+  for (int i = 0; i < VS_CACHE; i++) e->vs[i].leader_round = UINT64_MAX;
+}
+
+/* The leader of round in s's epoch (docs/consensus.md, "Leader"): the
+ * proposers of the last ZG_BFT_REP_WINDOW committed normal blocks of the
+ * epoch with round <= round - ZG_BFT_REP_GAP are active and drawn 16 times
+ * as often per unit of power; with fewer such blocks, the plain draw. */
 static uint32_t leader_of(zg_bft_t *e, vs_entry_t *s, uint64_t round) {
   if (s->leader_round == round) return s->leader;
   zg_bft_valset_t vs = as_valset(s);
-  s->leader = zg_bft_leader(&vs, e->cfg.chain_id, e->cfg.lane, s->epoch, round);
+  uint8_t active[32] = {0};
+  uint32_t found = 0;
+  for (size_t k = 0; k < e->nhist && found < ZG_BFT_REP_WINDOW; k++) {
+    const hist_t *h = &e->hist[(e->hist_next + HIST_MAX - 1 - k) % HIST_MAX];
+    if (h->epoch != s->epoch || h->round > round || round - h->round < ZG_BFT_REP_GAP) continue;
+    if (h->proposer < s->n) active[h->proposer >> 3] |= (uint8_t)(1u << (h->proposer & 7));
+    found++;
+  }
+  if (found == ZG_BFT_REP_WINDOW)
+    s->leader = zg_bft_leader_weighted(&vs, e->cfg.chain_id, e->cfg.lane, s->epoch, round, active);
+  else
+    s->leader = zg_bft_leader(&vs, e->cfg.chain_id, e->cfg.lane, s->epoch, round);
   s->leader_round = round;
   return s->leader;
 }
@@ -420,7 +457,7 @@ static zg_err_t commit_chain(zg_bft_t *e, node_t *x, node_t *c, const uint8_t *q
     if (err == ZG_OK && y->b.height != e->committed_height + 1) abort();
 #endif
     if (err == ZG_OK) err = e->io->commit(e->ctx, &y->b, proof.ptr, proof.len);
-    if (err == ZG_OK) e->committed_height = y->b.height;
+    if (err == ZG_OK) e->committed_height = y->b.height, hist_add(e, &y->b);
   }
   zg_buf_clear(&proof);
   free(path);
@@ -670,18 +707,23 @@ static zg_err_t on_proposal(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m, c
     if (!ok) return ZG_OK;
     if (tc.round + 1 == b->round && m->qc.round >= tc.high_qc.round) safe = true;
   }
-  /* The proposer is the leader of the round in the epoch of the QC it extends. */
+  /* The proposer is the leader of the round in the epoch of the QC it
+   * extends; it signed the proposal. */
   vs_entry_t *s = get_vs(e, m->qc.epoch);
-  if (!s || b->proposer >= s->n || leader_of(e, s, b->round) != b->proposer) return ZG_OK;
+  if (!s || b->proposer >= s->n) return ZG_OK;
   uint8_t pm[ZG__BFT_PROPOSAL_MSG_LEN];
   zg__bft_proposal_message(pm, e->cfg.chain_id, e->cfg.lane, id);
   if (!zg__bft_sig_ok(VERIFY_FN(e), e, &s->v[b->proposer].pk, pm, sizeof pm, m->sig)) return ZG_OK;
+  /* A missing parent is fetched before the leader check: a validator that
+   * is behind has a stale committed history, hence maybe another leader for
+   * the round; the proposal is checked again when it leaves the stash. */
   node_t *p = find(e, b->parent);
   if (!p) {
     if (b->height > e->committed_height + e->cfg.sync_window) return request_commit(e, from);
     stash(e, from, raw, rawlen, b);
     return fetch_parent(e, from, b);
   }
+  if (leader_of(e, s, b->round) != b->proposer) return ZG_OK;
   if (b->round > e->round || !extends_ok(e, b, p)) return ZG_OK;
   /* An equivocating leader gets at most two blocks of a round into the tree
    * (a certified third one is fetched by id if ever needed). */
@@ -1045,6 +1087,7 @@ static zg_err_t on_commit_resp(zg_bft_t *e, uint32_t from, const zg_bft_msg_t *m
     return err;
   }
   e->committed_height = b->height;
+  hist_add(e, b);
   e->root = n;
   prune(e);
   /* Take the rest of the batch, then ask for more while the peer has more. */
@@ -1187,6 +1230,23 @@ zg_err_t zg_bft_start(zg_bft_t *e, const uint8_t *root, size_t root_len, const u
   }
   e->root = n;
   e->committed_height = n->b.height;
+  /* Leader reputation: the last committed blocks from the app's store. */
+  if (e->io->load_committed && n->b.height > 0) {
+    uint64_t h0 = n->b.height > HIST_MAX ? n->b.height - HIST_MAX + 1 : 1;
+    zg_buf_t bb, pb;
+    zg_buf_init(&bb);
+    zg_buf_init(&pb);
+    for (uint64_t h = h0; h < n->b.height; h++) {
+      zg_bft_block_t hb;
+      bb.len = pb.len = 0;
+      if (e->io->load_committed(e->ctx, h, &bb, &pb) == ZG_OK && zg_bft_block_decode(&hb, bb.ptr, bb.len) == ZG_OK &&
+          hb.height == h)
+        hist_add(e, &hb);
+    }
+    zg_buf_clear(&bb);
+    zg_buf_clear(&pb);
+    hist_add(e, &n->b);
+  }
   if (wal && wal_len) {
     ZG_TRY(load_wal(e, wal, wal_len));
   } else {

@@ -277,6 +277,31 @@ uint32_t zg_bft_leader(const zg_bft_valset_t *vs, uint32_t chain_id, uint8_t lan
   return vs->n - 1; /* not reached */
 }
 
+uint32_t zg_bft_leader_weighted(const zg_bft_valset_t *vs, uint32_t chain_id, uint8_t lane, uint64_t epoch,
+                                uint64_t round, const uint8_t active[32]) {
+  uint64_t total;
+  if (zg_bft_valset_total(&total, vs) != ZG_OK) return 0;
+  unsigned __int128 wtotal = 0;
+  for (uint32_t i = 0; i < vs->n; i++)
+    wtotal += (unsigned __int128)vs->v[i].power * (zg__bft_bit(active, i) ? ZG_BFT_ACTIVE_WEIGHT : 1u);
+  uint8_t m[12 + 4 + 1 + 8 + 8], h[32], *q = m;
+  memcpy(q, "zg/leader/v2", 12), q += 12;
+  zg_store_be32(q, chain_id), q += 4;
+  *q++ = lane;
+  zg_store_be64(q, epoch), q += 8;
+  zg_store_be64(q, round);
+  zg_keccak256(h, m, sizeof m);
+  /* 128 random bits reduced mod the weighted total (< 2^72): bias below 2^-56. */
+  unsigned __int128 x = ((unsigned __int128)zg_load_be64(h) << 64) | zg_load_be64(h + 8);
+  unsigned __int128 pick = x % wtotal;
+  for (uint32_t i = 0; i < vs->n; i++) {
+    unsigned __int128 w = (unsigned __int128)vs->v[i].power * (zg__bft_bit(active, i) ? ZG_BFT_ACTIVE_WEIGHT : 1u);
+    if (pick < w) return i;
+    pick -= w;
+  }
+  return vs->n - 1; /* not reached */
+}
+
 zg_err_t zg__bft_verify_qc_with(bool *ok, const zg_bft_valset_t *vs, const zg_bft_qc_t *qc, zg__bft_verify_fn fn,
                                 void *ctx) {
   if (!ok) return ZG_EINVAL;

@@ -731,6 +731,7 @@ static zg_err_t setup(sim_t *s) {
     push(s, (ev_t){.t = at, .kind = EV_CRASH, .node = i, .tgen = rnd_below(s, 2)});
     push(s, (ev_t){.t = back, .kind = EV_RESTART, .node = i});
   }
+  if (c->dead_at_ms) push(s, (ev_t){.t = c->dead_at_ms * 1000, .kind = EV_CRASH, .node = 0, .tgen = 0});
   push(s, (ev_t){.t = s->heal_at + (uint64_t)c->base_timeout_ms * 1000, .kind = EV_SNAPSHOT});
   for (uint32_t i = 0; i < c->validators; i++) {
     begin(s, i);
@@ -756,7 +757,7 @@ static void results(sim_t *s) {
   for (uint8_t l = 0; l < c->lanes; l++) {
     uint64_t lo = UINT64_MAX;
     for (uint32_t i = 0; i < c->validators; i++)
-      if (!s->nodes[i].byz && s->nodes[i].nstore[l] < lo) lo = s->nodes[i].nstore[l];
+      if (!s->nodes[i].byz && !(i == 0 && c->dead_at_ms) && s->nodes[i].nstore[l] < lo) lo = s->nodes[i].nstore[l];
     r->min_height[l] = lo;
     r->blocks += lo;
     if (lo <= s->snap[l]) {

@@ -4,6 +4,7 @@
  *
  *   zg sim [--seed S] [--seeds N] [flags]   seeds S..S+N-1, faults drawn from each seed
  *   zg sim --report [--lanes K] [flags]     committed blocks/s and tx/s for K = 1, 2, 4
+ *   --dead-at MS: validator 0 crashes for good at MS (leader reputation scenario)
  *
  * Every failing seed is printed with the command that reproduces it. Exit
  * status: 0 all seeds safe and live, 1 a violation, 2 usage.
@@ -18,7 +19,7 @@
 #include "zg/sim.h"
 
 typedef struct {
-  long lanes, validators, byzantine, txs, duration, crashes, drop, delay_max;
+  long lanes, validators, byzantine, txs, duration, crashes, drop, delay_max, dead_at;
   int partition; /* -1 unset, 0 off, 1 on */
   bool real, quiet;
 } overrides_t;
@@ -47,6 +48,7 @@ static void apply(zg_sim_config_t *c, const overrides_t *o) {
   if (o->delay_max > 0) c->delay_max_ms = (uint32_t)o->delay_max;
   if (o->partition >= 0) c->partition = o->partition == 1;
   if (o->real) c->real_crypto = true;
+  if (o->dead_at > 0) c->dead_at_ms = (uint64_t)o->dead_at;
 }
 
 static void print_flags(const zg_sim_config_t *c) {
@@ -154,7 +156,7 @@ static bool num(const char *s, long *out) {
 }
 
 int zg__cli_sim(int argc, char **argv) {
-  overrides_t o = {-1, -1, -1, -1, -1, -1, -1, -1, -1, false, false};
+  overrides_t o = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, false, false};
   long seeds = 1, v;
   uint64_t seed = 1;
   bool rep = false;
@@ -170,7 +172,7 @@ int zg__cli_sim(int argc, char **argv) {
     else if (strcmp(a, "--seed") == 0 || strcmp(a, "--seeds") == 0 || strcmp(a, "--lanes") == 0 ||
              strcmp(a, "--validators") == 0 || strcmp(a, "--byzantine") == 0 || strcmp(a, "--txs") == 0 ||
              strcmp(a, "--duration") == 0 || strcmp(a, "--crashes") == 0 || strcmp(a, "--drop") == 0 ||
-             strcmp(a, "--delay") == 0) {
+             strcmp(a, "--delay") == 0 || strcmp(a, "--dead-at") == 0) {
       if (!val || !num(val, &v)) return zg__cli_usage_error(argv[0], "%s needs a non-negative number", a);
       i++;
       if (strcmp(a, "--seed") == 0) seed = (uint64_t)strtoull(val, NULL, 0);
@@ -182,6 +184,7 @@ int zg__cli_sim(int argc, char **argv) {
       else if (strcmp(a, "--duration") == 0) slot = &o.duration;
       else if (strcmp(a, "--crashes") == 0) slot = &o.crashes;
       else if (strcmp(a, "--drop") == 0) slot = &o.drop;
+      else if (strcmp(a, "--dead-at") == 0) slot = &o.dead_at;
       else slot = &o.delay_max;
       if (slot) *slot = v;
     } else {
