@@ -68,18 +68,30 @@ st=$(call "${URL[0]}" zgs_getStatus '[]')
 [ "$(echo "$st" | jq -r .result.networkIdentity.flowAddress)" = "0x0000000000000000000000000000000000002001" ] && ok ||
   bad "flowAddress: $st"
 
-# 2. One node killed during an upload: its replica completes it.
-head -c $((mib << 20)) /dev/urandom >"$work/b.bin"
-(sleep 1; kill -9 "${PID[2]}") &
+# 2. One node killed (-9) during an upload, once it holds some segments of
+#    the file: its replica completes the upload.
+head -c $((4 * mib << 20)) /dev/urandom >"$work/b.bin"
+root_b=$("$zg" root "$work/b.bin" | grep -o '0x[0-9a-f]\{64\}' | head -1)
+node2=$(pgrep -P "${PID[2]}" -x zg || echo "${PID[2]}")
+(
+  for _ in $(seq 600); do
+    n=$(call "${URL[2]}" zgs_getFileInfo "[\"$root_b\"]" | jq -r '.result.uploadedSegNum // 0')
+    [ "${n:-0}" -gt 0 ] && break
+    sleep 0.05
+  done
+  kill -9 "$node2"
+) &
 killer=$!
 if timeout 300 "$zg" upload "$work/b.bin" --node "$all" --chain "$rpc" --key "$key" >"$work/b.out" 2>"$work/b.err"; then ok
 else bad "upload with a node killed: $(tail -3 "$work/b.err")"; fi
 wait $killer
-kill -9 "${PID[2]}" 2>/dev/null
-root_b=$("$zg" root "$work/b.bin" | grep -o '0x[0-9a-f]\{64\}' | head -1)
+grep -q "failed; going on with its replicas" "$work/b.err" && ok || echo "note: node 2 died after its last segment"
+kill -0 "$node2" 2>/dev/null && bad "node 2 still running"
+wait "${PID[2]}" 2>/dev/null
 
 # 3. Downloads with one replica per shard down (node 2 is down; stop node 1).
-kill "${PID[1]}"; wait "${PID[1]}" 2>/dev/null
+node1=$(pgrep -P "${PID[1]}" -x zg || echo "${PID[1]}")
+kill "$node1"; wait "${PID[1]}" 2>/dev/null
 for f in a b; do
   r=root_$f
   if timeout 300 "$zg" download "${!r}" "$work/$f.out" --node "$all" >"$work/d$f.out" 2>&1 && cmp -s "$work/$f.bin" "$work/$f.out"
