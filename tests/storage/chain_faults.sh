@@ -47,7 +47,7 @@ EOF
   timeout 900 "$zg" node --config "$dir/cfg.json" >"$dir/out" 2>>"$dir/err" &
   PID[$i]=$!
   pids+=($!)
-  for _ in $(seq 100); do
+  for _ in $(seq 600); do
     grep -q 'rpc listening' "$dir/out" 2>/dev/null && break
     sleep 0.1
   done
@@ -105,13 +105,17 @@ head -c 100000 /dev/urandom >"$work/c.bin"
 timeout 120 "$zg" upload "$work/c.bin" --node "${URL[0]},${URL[3]}" --chain "$rpc" --key "$key" >/dev/null 2>&1 && ok ||
   bad "upload while node 1 is down"
 seq_before=$(call "${URL[0]}" zgs_getStatus '[]' | jq -r .result.nextTxSeq)
+t0=$(date +%s.%N)
 start_node 1 1 "${URL[1]#http://}"
-for _ in $(seq 100); do
-  s=$(call "${URL[1]}" zgs_getStatus '[]' | jq -r .result.nextTxSeq)
+for _ in $(seq 600); do
+  s=$(call "${URL[1]}" zgs_getStatus '[]' | jq -r .result.nextTxSeq 2>/dev/null)
   [ "$s" = "$seq_before" ] && break
   sleep 0.1
 done
-[ "$s" = "$seq_before" ] && ok || bad "restarted follower at nextTxSeq $s, want $seq_before"
+if [ "$s" = "$seq_before" ]; then ok; echo "node 1 restart and catch-up: $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b - a}') s"; else
+  bad "restarted follower at nextTxSeq '$s', want $seq_before (after 60 s)"
+  echo "-- node 1 out:"; tail -5 "$work/n1/out"; echo "-- node 1 err:"; tail -20 "$work/n1/err"
+fi
 [ -s "$work/n1/data/follower.state" ] && ok || bad "no follower.state"
 
 echo "$passed passed, $failed failed"
