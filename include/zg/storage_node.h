@@ -107,6 +107,10 @@ bool zg_storage_holds_flow_segment(const zg_storage_t *st, uint64_t seg);
 void zg_storage_stats(zg_storage_t *st, zg_storage_stats_t *out);
 /* The flow root and length (zgs_getFlowContext). */
 void zg_storage_flow_context(zg_storage_t *st, uint8_t root[32], uint64_t *length);
+/* The service's log store (borrowed for the service's life), for readers
+ * beside the RPC such as the miner (zg/storage_miner.h): reading through it
+ * does not count as downloads in the stats. */
+zg_logstore_t *zg_storage_logstore(zg_storage_t *st);
 /* The seq the next entry gets. */
 uint64_t zg_storage_next_seq(zg_storage_t *st);
 

@@ -172,6 +172,8 @@ void zg_storage_flow_context(zg_storage_t *st, uint8_t root[32], uint64_t *lengt
   pthread_mutex_unlock(&st->mu);
 }
 
+zg_logstore_t *zg_storage_logstore(zg_storage_t *st) { return st->ls; }
+
 uint64_t zg_storage_next_seq(zg_storage_t *st) {
   pthread_mutex_lock(&st->mu);
   uint64_t s = st->next_seq;
