@@ -59,6 +59,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "zg/bls.h"
 #include "zg/da_blob.h"
 #include "zg/err.h"
 #include "zg/syscontract.h"
@@ -160,5 +161,14 @@ uint64_t zg_da_quorum_count(size_t total_tickets, unsigned slots_per_quorum);
  * when q >= the quorum count. */
 ZG_WARN_UNUSED zg_err_t zg_da_assign(uint32_t *slot_signer, unsigned slots_per_quorum, uint64_t q,
                                      const zg_da_epoch_signer_t *signers, size_t n, zg_da_ticket_t *scratch);
+
+/* The VRF signatures a genesis signer publishes in genesis.json
+ * ("da.signers[i].vrf": epoch 0, epoch 1): signs vrf message(0) with
+ * seed(0), then vrf message(1) with seed(1), which mixes the epoch-0
+ * outputs of all n signers in address order. addrs[i] and sks[i] belong to
+ * signer i; sigs[i][e] gets its compressed signature for epoch e. No
+ * allocation (O(n^2) ordering). ZG_EINVAL on bad arguments. */
+ZG_WARN_UNUSED zg_err_t zg_da_genesis_vrf(uint8_t (*sigs)[2][ZG_DA_SIG_LEN], uint64_t chain_id,
+                                          const zg_eth_addr_t *addrs, const zg_bls_sk_t *sks, size_t n);
 
 #endif

@@ -107,6 +107,44 @@ zg_err_t zg_da_assign(uint32_t *slot_signer, unsigned slots_per_quorum, uint64_t
   return ZG_OK;
 }
 
+static zg_err_t vrf_sign(uint8_t out[ZG_DA_SIG_LEN], const zg_bls_sk_t *sk, uint64_t chain_id, uint64_t epoch,
+                         const uint8_t mix[32]) {
+  uint8_t seed[32], msg[ZG_DA_VRF_MSG_LEN];
+  zg_bls_sig_t sig;
+  zg_da_epoch_seed(seed, chain_id, epoch, mix);
+  zg_da_vrf_message(msg, chain_id, epoch, seed);
+  ZG_TRY(zg_bls_sign(&sig, sk, msg, sizeof msg));
+  zg_bls_sig_serialize(out, &sig);
+  return ZG_OK;
+}
+
+zg_err_t zg_da_genesis_vrf(uint8_t (*sigs)[2][ZG_DA_SIG_LEN], uint64_t chain_id, const zg_eth_addr_t *addrs,
+                           const zg_bls_sk_t *sks, size_t n) {
+  static const uint8_t zeros[32];
+  if (!sigs || (n && (!addrs || !sks))) return ZG_EINVAL;
+  for (size_t i = 0; i < n; i++) ZG_TRY(vrf_sign(sigs[i][0], &sks[i], chain_id, 0, zeros));
+  /* mix(0): the epoch-0 outputs in address order (selection, no scratch). */
+  zg_keccak256_ctx_t c;
+  uint8_t mix[32], out[32];
+  const uint8_t *last = NULL;
+  zg_keccak256_init(&c);
+  for (size_t k = 0; k < n; k++) {
+    size_t best = n;
+    for (size_t i = 0; i < n; i++) {
+      if (last && memcmp(addrs[i].bytes, last, 20) <= 0) continue;
+      if (best == n || memcmp(addrs[i].bytes, addrs[best].bytes, 20) < 0) best = i;
+    }
+    if (best == n) return ZG_EINVAL; /* duplicate addresses */
+    zg_da_vrf_output(out, sigs[best][0]);
+    zg_keccak256_update(&c, out, 32);
+    last = addrs[best].bytes;
+  }
+  zg_keccak256_final(&c, mix);
+  if (n == 0) memset(mix, 0, 32);
+  for (size_t i = 0; i < n; i++) ZG_TRY(vrf_sign(sigs[i][1], &sks[i], chain_id, 1, mix));
+  return ZG_OK;
+}
+
 /* ---- storage ---- */
 
 zg_err_t zg__da_params(zg_sc_host_t *h, zg__da_params_t *p) {
@@ -286,35 +324,47 @@ static zg_sc_status_t socket_arg(zg_sc_result_t *res, const zg_abi_value_t *v, c
   return ZG_SC_OK;
 }
 
-static zg_sc_status_t register_inner(zg_sc_host_t *h, zg_sc_result_t *res, const zg_abi_value_t *it) {
+/* The checks and writes of a registration of `who` (registerSigner and
+ * genesis): key and proof of possession, endpoint, one key per signer. The
+ * signer is registered in h->epoch with `stake`. */
+static zg_sc_status_t register_as(zg_sc_host_t *h, zg_sc_result_t *res, const uint8_t who[20], const uint8_t *pkb,
+                                  size_t pkl, const uint8_t *popb, size_t popl, const zg_abi_value_t *sock,
+                                  const zg_u256_t *stake) {
   signer_t s;
   bool found, ok;
-  SC_HTRY(signer_get(h, h->caller.bytes, &s, &found));
+  SC_HTRY(signer_get(h, who, &s, &found));
   if (found) return zg__sc_revert(res, WHO ": already registered");
   zg_bls_pk_t pk;
   zg_bls_sig_t pop;
-  if (zg_bls_pk_parse(&pk, it[0].u.bytes, it[0].len) != ZG_OK) return zg__sc_revert(res, WHO ": invalid public key");
-  if (zg_bls_sig_parse(&pop, it[1].u.bytes, it[1].len) != ZG_OK)
-    return zg__sc_revert(res, WHO ": invalid proof of possession");
+  if (pkl != 48 || zg_bls_pk_parse(&pk, pkb, pkl) != ZG_OK) return zg__sc_revert(res, WHO ": invalid public key");
+  if (zg_bls_sig_parse(&pop, popb, popl) != ZG_OK) return zg__sc_revert(res, WHO ": invalid proof of possession");
   SC_HTRY(zg_bls_pop_verify(&ok, &pk, &pop));
   if (!ok) return zg__sc_revert(res, WHO ": invalid proof of possession");
-  SC_TRY(socket_arg(res, &it[2], s.socket));
+  SC_TRY(socket_arg(res, sock, s.socket));
   uint8_t kk[34];
   kk[0] = 'D';
   kk[1] = 'k';
-  zg_keccak256(kk + 2, it[0].u.bytes, 48);
+  zg_keccak256(kk + 2, pkb, 48);
   uint8_t owner[20];
   SC_HTRY(zg__sc_get(h, kk, sizeof kk, owner, 20, &found));
   if (found) return zg__sc_revert(res, WHO ": public key already registered");
-  SC_HTRY(h->sput(h, kk, sizeof kk, h->caller.bytes, 20));
-  memcpy(s.pk, it[0].u.bytes, 48);
+  SC_HTRY(h->sput(h, kk, sizeof kk, who, 20));
+  memcpy(s.pk, pkb, 48);
   s.reg_epoch = h->epoch;
-  s.stake = zg_u256_from_u64(0);
-  SC_HTRY(signer_put(h, h->caller.bytes, &s));
+  s.stake = *stake;
+  SC_HTRY(signer_put(h, who, &s));
   uint8_t t[1][32];
-  zg__addr_topic(t[0], &h->caller);
+  zg_eth_addr_t wa;
+  memcpy(wa.bytes, who, 20);
+  zg__addr_topic(t[0], &wa);
   zg_abi_value_t ev[2] = {zg_abi_bytes(s.pk, 48), zg_abi_string(s.socket)};
   SC_HTRY(zg__sc_emit(h, ZG_DAS_EV_NEW_SIGNER, (const uint8_t(*)[32])t, 1, "(bytes,string)", ev, 2));
+  return ZG_SC_OK;
+}
+
+static zg_sc_status_t register_inner(zg_sc_host_t *h, zg_sc_result_t *res, const zg_abi_value_t *it) {
+  zg_u256_t zero = zg_u256_from_u64(0);
+  SC_TRY(register_as(h, res, h->caller.bytes, it[0].u.bytes, it[0].len, it[1].u.bytes, it[1].len, &it[2], &zero));
   return zg__sc_ret(res, "()", NULL, 0);
 }
 
@@ -385,23 +435,23 @@ static zg_sc_status_t m_withdraw(zg_sc_host_t *h, const uint8_t *args, size_t le
   return zg__sc_ret(res, "()", NULL, 0);
 }
 
-static zg_sc_status_t opt_in_inner(zg_sc_host_t *h, zg_sc_result_t *res, const zg_abi_value_t *sigv) {
-  uint64_t e = h->epoch + 1;
-  signer_t s;
+/* The opt-in of `who` for epoch e with VRF signature sig (registerNextEpoch
+ * and genesis): tickets from the stake, the epoch's signer cap, the VRF
+ * signature on vrf message(e) under the registered key. The caller checked
+ * the registration age. */
+static zg_sc_status_t opt_in_as(zg_sc_host_t *h, zg_sc_result_t *res, const uint8_t who[20], const signer_t *s,
+                                uint64_t e, const uint8_t *sigb, size_t sigl) {
   bool found, ok;
   zg__da_params_t p;
   SC_HTRY(zg__da_params(h, &p));
-  SC_HTRY(signer_get(h, h->caller.bytes, &s, &found));
-  if (!found) return zg__sc_revert(res, WHO ": not a signer");
-  if (s.reg_epoch >= h->epoch) return zg__sc_revert(res, WHO ": registered too recently (wait one epoch)");
-  SC_HTRY(opted_in(h, e, h->caller.bytes, &found));
+  SC_HTRY(opted_in(h, e, who, &found));
   if (found) return zg__sc_revert(res, WHO ": already registered for the next epoch");
   /* tickets = min(stake / tokensPerSlot, maxSlotsPerSigner): at most
    * maxSlotsPerSigner (<= 4096) subtractions once the cap is excluded. */
-  zg_u256_t per = p.tokens_per_slot, cap, rest = s.stake;
+  zg_u256_t per = p.tokens_per_slot, cap, rest = s->stake;
   uint64_t tickets = 0;
   if (zg_u256_is_zero(&per) || !zg_u256_mul_u64(&cap, &per, p.max_slots_per_signer) ||
-      zg_u256_cmp(&s.stake, &cap) >= 0) {
+      zg_u256_cmp(&s->stake, &cap) >= 0) {
     tickets = p.max_slots_per_signer;
   } else {
     while (zg_u256_cmp(&rest, &per) >= 0) {
@@ -416,25 +466,37 @@ static zg_sc_status_t opt_in_inner(zg_sc_host_t *h, zg_sc_result_t *res, const z
   if (cnt >= ZG_DA_MAX_SIGNERS_PER_EPOCH) return zg__sc_revert(res, WHO ": epoch is full");
   zg_bls_pk_t pk;
   zg_bls_sig_t sig;
-  if (zg_bls_pk_parse(&pk, s.pk, 48) != ZG_OK) return zg__sc_fail(res, ZG_ECORRUPT);
-  if (zg_bls_sig_parse(&sig, sigv->u.bytes, sigv->len) != ZG_OK) return zg__sc_revert(res, WHO ": invalid VRF signature");
+  if (zg_bls_pk_parse(&pk, s->pk, 48) != ZG_OK) return zg__sc_fail(res, ZG_ECORRUPT);
+  if (zg_bls_sig_parse(&sig, sigb, sigl) != ZG_OK) return zg__sc_revert(res, WHO ": invalid VRF signature");
   uint8_t seed[32], msg[ZG_DA_VRF_MSG_LEN], out[32];
   SC_HTRY(seed_of(h, e, seed));
   zg_da_vrf_message(msg, h->chain_id, e, seed);
   SC_HTRY(zg_bls_verify(&ok, &pk, msg, sizeof msg, &sig));
   if (!ok) return zg__sc_revert(res, WHO ": invalid VRF signature");
-  zg_da_vrf_output(out, sigv->u.bytes);
+  zg_da_vrf_output(out, sigb);
   uint8_t k[30], v[OPT_LEN];
   zg_store_be32(v, (uint32_t)tickets);
   memcpy(v + 4, out, 32);
-  SC_HTRY(h->sput(h, k, opt_key(k, e, h->caller.bytes), v, OPT_LEN));
+  SC_HTRY(h->sput(h, k, opt_key(k, e, who), v, OPT_LEN));
   SC_HTRY(zg__sc_put_u64(h, ck, 10, cnt + 1));
   uint8_t t[2][32];
-  zg__addr_topic(t[0], &h->caller);
+  zg_eth_addr_t wa;
+  memcpy(wa.bytes, who, 20);
+  zg__addr_topic(t[0], &wa);
   zg_abi_value_t ew = zg_abi_u64(e);
   memcpy(t[1], ew.u.word, 32);
   zg_abi_value_t ev[2] = {zg_abi_u64(tickets), zg_abi_fbytes(out, 32)};
   SC_HTRY(zg__sc_emit(h, ZG_DAS_EV_OPT_IN, (const uint8_t(*)[32])t, 2, "(uint256,bytes32)", ev, 2));
+  return ZG_SC_OK;
+}
+
+static zg_sc_status_t opt_in_inner(zg_sc_host_t *h, zg_sc_result_t *res, const zg_abi_value_t *sigv) {
+  signer_t s;
+  bool found;
+  SC_HTRY(signer_get(h, h->caller.bytes, &s, &found));
+  if (!found) return zg__sc_revert(res, WHO ": not a signer");
+  if (s.reg_epoch >= h->epoch) return zg__sc_revert(res, WHO ": registered too recently (wait one epoch)");
+  SC_TRY(opt_in_as(h, res, h->caller.bytes, &s, h->epoch + 1, sigv->u.bytes, sigv->len));
   return zg__sc_ret(res, "()", NULL, 0);
 }
 
@@ -580,7 +642,74 @@ static zg_sc_status_t m_epoch_signers(zg_sc_host_t *h, const uint8_t *args, size
   return r;
 }
 
-/* ---- genesis: root["da"] parameters (all optional) ---- */
+/* ---- genesis: root["da"] parameters (all optional) and signers ---- */
+
+/* Hex text of exactly n bytes into out; false when absent or malformed. */
+static bool json_hex(uint8_t *out, size_t n, const json_t *o, const char *name) {
+  const char *t = json_string_value(json_object_get(o, name));
+  return t && zg_hex_decode(out, n, t, strlen(t)) == ZG_OK;
+}
+
+/* Prefixes a revert reason with the genesis signer it concerns. */
+static zg_sc_status_t genesis_revert(zg_sc_result_t *res, size_t i, const char *what) {
+  char why[sizeof res->reason];
+  memcpy(why, res->reason, sizeof why);
+  return zg__sc_revert(res, "DASigners genesis: signer %zu (%s): %.180s", i, what, why);
+}
+
+/* root["da"]["signers"]: each {address, blsPublicKey, pop, endpoint, stake,
+ * vrf: [sig for epoch 0, sig for epoch 1]} is registered in epoch 0 with
+ * its stake bond (DASigners' alloc must hold the sum) and opted in for
+ * epochs 0 and 1 with every check registerSigner and registerNextEpoch
+ * make, except the registration age (nobody could register before
+ * genesis). Epoch 0's opt-ins all land before epoch 1's, since seed(1)
+ * mixes epoch 0's outputs. */
+static zg_sc_status_t genesis_signers(zg_sc_host_t *h, zg_sc_result_t *res, const json_t *arr) {
+  size_t n = json_array_size(arr);
+  if (!json_is_array(arr) || n > ZG_DA_MAX_SIGNERS_PER_EPOCH)
+    return zg__sc_revert(res, "DASigners genesis: da.signers must be an array of at most 1024");
+  zg_u256_t sum = zg_u256_from_u64(0), bal;
+  for (size_t i = 0; i < n; i++) {
+    const json_t *o = json_array_get(arr, i);
+    uint8_t addr[20], pk[48], pop[96];
+    const char *ep = json_string_value(json_object_get(o, "endpoint"));
+    const char *st = json_string_value(json_object_get(o, "stake"));
+    zg_u256_t stake;
+    if (!json_hex(addr, 20, o, "address") || !json_hex(pk, 48, o, "blsPublicKey") || !json_hex(pop, 96, o, "pop") ||
+        !ep || !st || zg_u256_parse(&stake, st, strlen(st)) != ZG_OK ||
+        json_array_size(json_object_get(o, "vrf")) != 2)
+      return zg__sc_revert(res, "DASigners genesis: signer %zu needs address, blsPublicKey, pop, endpoint, stake, "
+                                "vrf [2 signatures]", i);
+    zg_abi_value_t sock = zg_abi_string(ep);
+    zg_sc_status_t r = register_as(h, res, addr, pk, 48, pop, 96, &sock, &stake);
+    if (r == ZG_SC_REVERT) return genesis_revert(res, i, "register");
+    if (r != ZG_SC_OK) return r;
+    if (!zg_u256_add(&sum, &sum, &stake)) return zg__sc_revert(res, "DASigners genesis: stakes overflow");
+  }
+  SC_HTRY(h->balance(h, &h->self, &bal));
+  if (zg_u256_cmp(&bal, &sum) < 0)
+    return zg__sc_revert(res, "DASigners genesis: balance below the signers' stakes (fund it in alloc)");
+  for (uint64_t e = 0; e < 2; e++) {
+    for (size_t i = 0; i < n; i++) {
+      const json_t *o = json_array_get(arr, i);
+      const char *vt = json_string_value(json_array_get(json_object_get(o, "vrf"), e));
+      uint8_t addr[20], sig[ZG_DA_SIG_LEN];
+      signer_t s;
+      bool found;
+      if (!json_hex(addr, 20, o, "address") || !vt || zg_hex_decode(sig, sizeof sig, vt, strlen(vt)) != ZG_OK)
+        return zg__sc_revert(res, "DASigners genesis: signer %zu: vrf[%u] is not a 96-byte signature", i,
+                             (unsigned)e);
+      SC_HTRY(signer_get(h, addr, &s, &found));
+      if (!found) return zg__sc_fail(res, ZG_ECORRUPT);
+      zg_sc_status_t r = opt_in_as(h, res, addr, &s, e, sig, sizeof sig);
+      if (r == ZG_SC_REVERT) return genesis_revert(res, i, e == 0 ? "opt in for epoch 0" : "opt in for epoch 1");
+      if (r != ZG_SC_OK) return r;
+    }
+  }
+  return ZG_SC_OK;
+}
+
+
 
 static zg_sc_status_t das_genesis(zg_sc_host_t *h, const void *genesis_json, zg_sc_result_t *res) {
   zg__da_params_t p;
@@ -609,6 +738,8 @@ static zg_sc_status_t das_genesis(zg_sc_host_t *h, const void *genesis_json, zg_
   zg_u256_to_be32(v + 56, &p.blob_fee);
   zg_store_be64(v + 88, p.certify_window);
   SC_HTRY(h->sput(h, K_PARAMS, 2, v, PARAMS_LEN));
+  const json_t *signers = json_object_get(da, "signers");
+  if (signers) SC_TRY(genesis_signers(h, res, signers));
   return zg__sc_ret(res, "()", NULL, 0);
 }
 

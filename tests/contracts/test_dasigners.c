@@ -4,8 +4,10 @@
  * possession, socket, duplicates), the stake bond, opt-in rules (age, VRF
  * signature, duplicates, stake), the quorum views against the pure
  * assignment, and the VRF assignment being deterministic, verifiable and
- * different from one epoch to the next.
+ * different from one epoch to the next; signers registered and opted in
+ * for epochs 0 and 1 by the genesis hook (da.signers).
  */
+#include <jansson.h>
 #include <stdio.h>
 
 #include "da_env.h"
@@ -293,6 +295,121 @@ static void test_random_assign(void) {
   CHECK_ERR(zg_da_assign(slot, 1, 0, NULL, 0, NULL), ZG_ERANGE);
 }
 
+/* genesis.json "da.signers" for signers s[0..n) with `whole` tokens each;
+ * `bad` (< n) gets a wrong VRF signature for epoch `bad_epoch`. */
+static json_t *genesis_json(const dsigner_t *s, size_t n, uint64_t whole, size_t bad, unsigned bad_epoch) {
+  zg_eth_addr_t addrs[8];
+  zg_bls_sk_t sks[8];
+  uint8_t sigs[8][2][ZG_DA_SIG_LEN];
+  for (size_t i = 0; i < n; i++) {
+    addrs[i] = s[i].addr;
+    sks[i] = s[i].sk;
+  }
+  if (zg_da_genesis_vrf(sigs, DA_CHAIN, addrs, sks, n) != ZG_OK) abort();
+  if (bad < n) memcpy(sigs[bad][bad_epoch], sigs[(bad + 1) % n][bad_epoch], ZG_DA_SIG_LEN);
+  json_t *arr = json_array();
+  char stake[80];
+  zg_u256_t st = tokens(whole);
+  zg_u256_to_dec(stake, &st);
+  for (size_t i = 0; i < n; i++) {
+    char a[43], pk[99], pop[195], v0[195], v1[195], ep[64];
+    zg_bls_sig_t pr;
+    uint8_t popb[96];
+    if (zg_bls_pop_prove(&pr, &s[i].sk) != ZG_OK) abort();
+    zg_bls_sig_serialize(popb, &pr);
+    zg_eth_address_to_text(a, &s[i].addr);
+    zg_hex_encode(pk, s[i].pk, 48);
+    zg_hex_encode(pop, popb, 96);
+    zg_hex_encode(v0, sigs[i][0], 96);
+    zg_hex_encode(v1, sigs[i][1], 96);
+    snprintf(ep, sizeof ep, "http://127.0.0.1:%zu", 9100 + i);
+    json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s, s]}", "address", a, "blsPublicKey", pk,
+                                         "pop", pop, "endpoint", ep, "stake", stake, "vrf", v0, v1));
+  }
+  return json_pack("{s:{s:o}}", "da", "signers", arr);
+}
+
+static zg_sc_status_t run_genesis(env_t *e, json_t *g, char *reason, size_t rl) {
+  zg_sc_result_t gr;
+  memset(&gr, 0, sizeof gr);
+  e->h.self = zg_dasigners_address;
+  e->h.epoch = 0;
+  zg_sc_status_t st = zg_dasigners_contract.genesis(&e->h, g, &gr);
+  snprintf(reason, rl, "%s", gr.reason);
+  zg_sc_result_free(&gr);
+  json_decref(g);
+  return st;
+}
+
+/* Signers registered and opted in for epochs 0 and 1 at genesis: the same
+ * records, quorums and seeds as by transaction; every check applies. */
+static void test_genesis_signers(void) {
+  enum { N = 4 };
+  dsigner_t s[N];
+  char why[256];
+  for (unsigned i = 0; i < N; i++) signer_make(&s[i], 40 + i);
+  env_t e;
+  env_init(&e);
+  zg_u256_t bond = tokens(32 * N);
+  fund(&e, &zg_dasigners_address, &bond);
+  CHECK_EQ(run_genesis(&e, genesis_json(s, N, 32, N, 0), why, sizeof why), ZG_SC_OK);
+  for (uint64_t ep = 0; ep < 2; ep++) {
+    e.h.epoch = ep;
+    CHECK_EQ(quorum_count(&e, ep), 1);
+    zg_da_epoch_signer_t es[N];
+    CHECK_EQ(epoch_signers(&e, ep, es, N), N);
+    zg_eth_addr_t qa[ZG_DA_COLUMNS];
+    size_t n;
+    uint32_t slot[ZG_DA_COLUMNS];
+    zg_da_ticket_t scratch[32 * N];
+    CHECK(get_quorum(&e, ep, 0, qa, &n));
+    CHECK_EQ(n, ZG_DA_COLUMNS);
+    CHECK_OK(zg_da_assign(slot, ZG_DA_COLUMNS, 0, es, N, scratch));
+    for (unsigned j = 0; j < ZG_DA_COLUMNS; j++) CHECK_MEM(qa[j].bytes, es[slot[j]].addr, 20);
+    /* Each output is that of the signer's own signature on the view's seed. */
+    for (unsigned i = 0; i < N; i++) {
+      uint8_t sig[96], out[32];
+      vrf_sig(&e, &s[i], ep, sig);
+      zg_da_vrf_output(out, sig);
+      bool hit = false;
+      for (unsigned k = 0; k < N; k++)
+        if (!memcmp(es[k].addr, s[i].addr.bytes, 20)) hit = !memcmp(es[k].output, out, 32) && es[k].tickets == 32;
+      CHECK(hit);
+    }
+  }
+  /* In epoch 1 a genesis signer opts in for epoch 2 by transaction. */
+  e.h.epoch = 1;
+  for (unsigned i = 0; i < N; i++) signer_opt_in(&e, &s[i]);
+  CHECK_EQ(quorum_count(&e, 2), 1);
+  /* Registered at genesis: registering again by transaction is refused. */
+  zg_abi_value_t ra[3] = {zg_abi_bytes(s[0].pk, 48), zg_abi_bytes(s[0].pk, 48), zg_abi_string("http://x")};
+  expect_revert(&e, &zg_dasigners_address, &s[0].addr, NULL, ZG_DAS_REGISTER_SIGNER, ra, 3, "already registered");
+  env_free(&e);
+  /* Unfunded bonds, a wrong VRF signature, a bad proof of possession. */
+  env_init(&e);
+  CHECK_EQ(run_genesis(&e, genesis_json(s, N, 32, N, 0), why, sizeof why), ZG_SC_REVERT);
+  CHECK(strstr(why, "fund it in alloc") != NULL);
+  env_free(&e);
+  env_init(&e);
+  fund(&e, &zg_dasigners_address, &bond);
+  CHECK_EQ(run_genesis(&e, genesis_json(s, N, 32, 2, 1), why, sizeof why), ZG_SC_REVERT);
+  CHECK(strstr(why, "signer 2 (opt in for epoch 1): DASigners: invalid VRF signature") != NULL);
+  env_free(&e);
+  env_init(&e);
+  fund(&e, &zg_dasigners_address, &bond);
+  json_t *g = genesis_json(s, N, 32, N, 0);
+  json_t *s1 = json_array_get(json_object_get(json_object_get(g, "da"), "signers"), 1);
+  json_object_set(s1, "pop", json_object_get(json_array_get(json_object_get(json_object_get(g, "da"), "signers"), 0),
+                                             "pop"));
+  CHECK_EQ(run_genesis(&e, g, why, sizeof why), ZG_SC_REVERT);
+  CHECK(strstr(why, "signer 1 (register): DASigners: invalid proof of possession") != NULL);
+  env_free(&e);
+  env_init(&e);
+  CHECK_EQ(run_genesis(&e, json_pack("{s:{s:[{s:s}]}}", "da", "signers", "address", "0x12"), why, sizeof why),
+           ZG_SC_REVERT);
+  env_free(&e);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ZGT_RUN(test_register);
@@ -300,5 +417,6 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_vrf_assignment);
   ZGT_RUN(test_small_epoch);
   ZGT_RUN(test_random_assign);
+  ZGT_RUN(test_genesis_signers);
   return zgt_done();
 }
