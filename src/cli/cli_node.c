@@ -26,7 +26,8 @@
  * "p2p listening on HOST:PORT", and a storage role in the same process
  * serves on storage.rpc (default 127.0.0.1:5678) instead.
  *
- * A "daSigner" section ({"dataDir", "key", "listen", "chainId", "noSync"})
+ * A "daSigner" section ({"dataDir", "key", "listen", "chainId", "noSync",
+ * and to follow the chain "rpc", "ethKey", "endpoint", "stake"})
  * starts the DA signer role (docs/da-node.md), which prints "da signer
  * listening on port P pubkey 0x..".
  */
@@ -50,6 +51,7 @@ static const char *const known_keys[] = {
     "storage.chain.rpc", "storage.chain.flowAddress", "storage.chain.confirmations", "storage.chain.startBlock",
     "storage.chain.pollMs",
     "daSigner.dataDir", "daSigner.key", "daSigner.listen", "daSigner.chainId", "daSigner.noSync",
+    "daSigner.rpc", "daSigner.ethKey", "daSigner.endpoint", "daSigner.stake",
 };
 
 /* The storage keys and, when the validator section is present, the
