@@ -130,6 +130,10 @@ ZG_WARN_UNUSED zg_err_t zg_storage_find_tx(zg_storage_t *st, zg_logstore_tx_t *o
 ZG_WARN_UNUSED zg_err_t zg_storage_file_info(zg_storage_t *st, zg_storage_file_info_t *out,
                                              const zg_logstore_tx_t *tx);
 
+/* Whether segment index of tx is stored here (*present); store errors. */
+ZG_WARN_UNUSED zg_err_t zg_storage_segment_present(zg_storage_t *st, bool *present, const zg_logstore_tx_t *tx,
+                                                   uint64_t index);
+
 /* Verifies and stores n segments (see Upload rules). When has_seq, they all
  * belong to tx seq (their root must be its root). */
 ZG_WARN_UNUSED zg_err_t zg_storage_upload(zg_storage_t *st, zg_storage_err_t *err, const zg_storage_segment_t *segs,

@@ -288,6 +288,11 @@ zg_err_t zg_storage_file_info(zg_storage_t *st, zg_storage_file_info_t *out, con
   return ZG_OK;
 }
 
+zg_err_t zg_storage_segment_present(zg_storage_t *st, bool *present, const zg_logstore_tx_t *tx, uint64_t index) {
+  *present = false;
+  return zg_logstore_segment_has(st->ls, present, tx->root, index);
+}
+
 /* Checks one segment against its tx; verdict in err. */
 static zg_err_t check_segment(zg_storage_t *st, zg_storage_err_t *err, const zg_storage_segment_t *s,
                               const zg_logstore_tx_t *tx) {
