@@ -114,6 +114,21 @@ zg_logstore_t *zg_storage_logstore(zg_storage_t *st);
 /* The seq the next entry gets. */
 uint64_t zg_storage_next_seq(zg_storage_t *st);
 
+/* Per-entry extras a chain source learns with each Submit (the sender and
+ * the submission's tags), kept for the KV role (docs/kv.md) in the log
+ * store's metadata (src/storage/entry_meta.c). The follower puts them BEFORE
+ * the entry itself, so every chain entry has them once it exists (a replay
+ * after a crash puts the same values again). Tags longer than
+ * ZG_STORAGE_MAX_TAGS bytes are not kept (*kept false on get). */
+#define ZG_STORAGE_MAX_TAGS 4064u
+ZG_WARN_UNUSED zg_err_t zg_storage_entry_meta_put(zg_storage_t *st, uint64_t seq, const uint8_t sender[20],
+                                                  const uint8_t *tags, size_t tags_len);
+/* Reads them back: tags into tags[0..cap) (cap >= ZG_STORAGE_MAX_TAGS
+ * always fits), *tags_len their length. ZG_ENOTFOUND for an entry without
+ * extras (dev-mode entries). */
+ZG_WARN_UNUSED zg_err_t zg_storage_entry_meta_get(zg_storage_t *st, uint8_t sender[20], uint8_t *tags, size_t cap,
+                                                  size_t *tags_len, bool *kept, uint64_t seq);
+
 /* Appends a log entry (a Flow submission): size bytes, n nodes. Checks
  * Flow's valid() rules and that the nodes are those of a file of this size;
  * appends them to the flow (assigning start_pos) and stores the tx. When

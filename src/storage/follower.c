@@ -89,15 +89,29 @@ zg_err_t zg_follower_apply_log(zg_storage_t *st, bool *applied, zg_storage_err_t
       goto bad;
     nodes[i].height = (uint32_t)h;
   }
-  zg_abi_arena_clear(&arena);
+  zg_slice_t tags;
+  if (zg_abi_get_bytes(&tags, &sub->u.items[1]) != ZG_OK) goto bad;
 
   uint64_t next = zg_storage_next_seq(st);
-  if (index < next) return ZG_OK; /* applied in an earlier round */
+  if (index < next) { /* applied in an earlier round */
+    zg_abi_arena_clear(&arena);
+    return ZG_OK;
+  }
   if (index > next) {
+    zg_abi_arena_clear(&arena);
     err->cls = ZG_STORAGE_BAD_PARAMS;
     snprintf(err->message, sizeof err->message, "submission %" PRIu64 " arrived while %" PRIu64 " is next", index,
              next);
     return ZG_ESTATE;
+  }
+  /* The sender (topic 1) and the tags, for the KV role: stored before the
+   * entry, so an entry never exists without them. */
+  e = zg_storage_entry_meta_put(st, index, topics[1] + 12, tags.ptr, tags.len);
+  zg_abi_arena_clear(&arena);
+  if (e != ZG_OK) {
+    err->cls = ZG_STORAGE_INTERNAL;
+    snprintf(err->message, sizeof err->message, "entry extras of %" PRIu64 ": %s", index, zg_strerror(e));
+    return e;
   }
   e = zg_storage_add_entry(st, NULL, err, size, nodes, n, start);
   if (e == ZG_OK) *applied = true;
