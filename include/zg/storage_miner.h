@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "zg/bytes.h"
+#include "zg/config.h"
 #include "zg/ecdsa.h"
 #include "zg/err.h"
 #include "zg/jsonrpc.h"
@@ -58,7 +59,9 @@ typedef struct {
   /* The latest block number. */
   zg_err_t (*head)(void *arg, uint64_t *block);
   /* eth_call from the sender: *reverted true with reason when it reverts,
-   * else ret (cleared first) gets the return data. */
+   * else ret (cleared first) gets the return data. ZG_EUNSUPPORTED when the
+   * chain runs only views in eth_call (zg's does): the miner then sends its
+   * answers without simulating them. */
   zg_err_t (*call)(void *arg, zg_buf_t *ret, bool *reverted, char *reason, size_t rlen, const zg_eth_addr_t *to,
                    const uint8_t *cd, size_t len);
   /* A signed transaction from the sender, waiting for its receipt: *ok is
@@ -155,6 +158,21 @@ ZG_WARN_UNUSED zg_err_t zg_miner_build_answer(zg_miner_t *m, zg_mine_answer_t *a
  * it: *accepted is the verdict, reason (may be NULL) the revert reason. */
 ZG_WARN_UNUSED zg_err_t zg_miner_submit(zg_miner_t *m, bool *accepted, char *reason, size_t rlen,
                                         const zg_mine_answer_t *a);
+
+/* The node config's miner keys (NULL-terminated), for strict key checks. */
+extern const char *const zg_miner_config_keys[];
+
+/* The miner of a storage node from its config (src/storage/miner_config.c;
+ * docs/config.md): storage.miner {enabled (false), key (0x + 64 hex digits,
+ * or the path of a file whose first line is that), beneficiary (address,
+ * default the key's), seed, cpuPercent (100), batchNonces (256), pollMs
+ * (500), cacheLoads (64)}; the chain is storage.chain.rpc (chain_rpc), the
+ * state file data_dir/miner.json. *out is NULL (and ZG_OK) without a
+ * storage.miner section; *enabled says whether to start it now (miner_start
+ * may start it later). ZG_ECONFIG with msg for a bad or missing key or a
+ * miner without a chain. */
+ZG_WARN_UNUSED zg_err_t zg_miner_from_config(zg_miner_t **out, bool *enabled, zg_config_t *cfg, zg_storage_t *st,
+                                             const char *chain_rpc, const char *data_dir, char *msg, size_t msglen);
 
 /* Registers miner_start, miner_stop and miner_getStatus on rpc (m borrowed
  * for the rpc's life) and the counters zg_miner_{iterations,

@@ -36,6 +36,13 @@ typedef struct zg_zgs_node zg_zgs_node_t;
  * message on failure. */
 ZG_WARN_UNUSED zg_err_t zg_zgs_node_start(zg_zgs_node_t **out, zg_storage_t *st, zg_log_source_t *src,
                                           const zg_http_opts_t *http, char *msg, size_t msglen);
+/* Registers a role's extra methods and metrics on the node's server before
+ * it starts serving (the miner's miner_ methods, zg/storage_miner.h). */
+typedef zg_err_t (*zg_zgs_extend_fn)(void *arg, zg_rpc_t *rpc, zg_metrics_t *metrics);
+/* zg_zgs_node_start, then ext(ext_arg, ...) when ext is not NULL. */
+ZG_WARN_UNUSED zg_err_t zg_zgs_node_start_ext(zg_zgs_node_t **out, zg_storage_t *st, zg_log_source_t *src,
+                                              const zg_http_opts_t *http, zg_zgs_extend_fn ext, void *ext_arg,
+                                              char *msg, size_t msglen);
 /* The bound port. */
 uint16_t zg_zgs_node_port(const zg_zgs_node_t *n);
 /* Stops serving (requests in progress finish) and frees the node. NULL is fine. */

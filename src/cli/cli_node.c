@@ -41,6 +41,7 @@
 #include "zg/log.h"
 #include "zg/storage_contracts.h"
 #include "zg/storage_follower.h"
+#include "zg/storage_miner.h"
 #include "zg/storage_node.h"
 #include "zg/validator.h"
 #include "zg/zgs_rpc.h"
@@ -57,11 +58,17 @@ static const char *const known_keys[] = {
 /* The storage keys and, when the validator section is present, the
  * validator role's keys, for the strict check. */
 static zg_err_t check_known(zg_config_t *cfg, bool validator) {
-  const char *keys[64];
+  const char *keys[96];
   size_t n = 0;
   for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++) keys[n++] = known_keys[i];
-  for (size_t i = 0; validator && zg_validator_config_keys[i] && n < 64; i++) keys[n++] = zg_validator_config_keys[i];
+  for (size_t i = 0; validator && zg_validator_config_keys[i] && n < 96; i++) keys[n++] = zg_validator_config_keys[i];
+  for (size_t i = 0; zg_miner_config_keys[i] && n < 96; i++) keys[n++] = zg_miner_config_keys[i];
   return zg_config_check_known(cfg, keys, n);
+}
+
+/* The miner's miner_ methods and counters on the storage node's server. */
+static zg_err_t miner_rpc_ext(void *arg, zg_rpc_t *rpc, zg_metrics_t *metrics) {
+  return zg_miner_rpc_register(arg, rpc, metrics);
 }
 
 /* Starts the validator role and prints its endpoints. */
@@ -117,6 +124,8 @@ int zg__cli_node(int argc, char **argv) {
   zg_storage_t *st = NULL;
   zg_log_source_t *src = NULL;
   zg_zgs_node_t *node = NULL;
+  zg_miner_t *miner = NULL; /* storage.miner (zg/storage_miner.h) */
+  bool mine_now = false;
   const char *dir, *addr, *chain_rpc = NULL, *flow_text = NULL;
   uint64_t confirmations = 3, start_block = 0, poll_ms = 500;
   uint64_t shard_id, num_shard, max_body, threads, max_conns;
@@ -190,7 +199,12 @@ int zg__cli_node(int argc, char **argv) {
     goto out;
   }
   zg_http_opts_t ho = {host, port, (size_t)max_body, (unsigned)threads, (unsigned)max_conns, 60};
-  if (zg_zgs_node_start(&node, st, src, &ho, msg, sizeof msg) != ZG_OK) {
+  if (zg_miner_from_config(&miner, &mine_now, cfg, st, chain_rpc, dir, msg, sizeof msg) != ZG_OK) {
+    fprintf(stderr, "zg node: %s: %s\n", path, msg);
+    goto out;
+  }
+  if (zg_zgs_node_start_ext(&node, st, src, &ho, miner ? miner_rpc_ext : NULL, miner, msg, sizeof msg) != ZG_OK ||
+      (mine_now && zg_miner_start(miner) != ZG_OK)) {
     fprintf(stderr, "zg node: %s\n", msg);
     goto out;
   }
@@ -208,6 +222,7 @@ out:
   zg__cli_da_signer_stop(das);
   zg_validator_stop(val);
   zg_zgs_node_stop(node);
+  zg_miner_destroy(miner);
   if (src) src->ops->destroy(src);
   zg_storage_close(st);
   zg_config_destroy(cfg);

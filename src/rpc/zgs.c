@@ -467,6 +467,12 @@ static zg_err_t node_metrics(zg_zgs_node_t *n) {
 
 zg_err_t zg_zgs_node_start(zg_zgs_node_t **out, zg_storage_t *st, zg_log_source_t *src, const zg_http_opts_t *http,
                            char *msg, size_t msglen) {
+  return zg_zgs_node_start_ext(out, st, src, http, NULL, NULL, msg, msglen);
+}
+
+zg_err_t zg_zgs_node_start_ext(zg_zgs_node_t **out, zg_storage_t *st, zg_log_source_t *src,
+                               const zg_http_opts_t *http, zg_zgs_extend_fn ext, void *ext_arg, char *msg,
+                               size_t msglen) {
   *out = NULL;
   zg_zgs_node_t *n = calloc(1, sizeof *n);
   if (!n) return ZG_ENOMEM;
@@ -477,6 +483,7 @@ zg_err_t zg_zgs_node_start(zg_zgs_node_t **out, zg_storage_t *st, zg_log_source_
   if (e == ZG_OK) e = zg_rpc_create(&n->rpc, &ro);
   n->ctx = (zgs_ctx_t){st, src};
   if (e == ZG_OK) e = register_methods(n->rpc, &n->ctx);
+  if (e == ZG_OK && ext) e = ext(ext_arg, n->rpc, n->metrics);
   if (e == ZG_OK) e = zg_http_server_create(&n->http, http);
   if (e == ZG_OK) e = zg_rpc_attach(n->rpc, n->http, "/");
   if (e == ZG_OK) e = zg_http_server_route(n->http, "GET", "/metrics", metrics_route, n);

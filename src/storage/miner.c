@@ -391,6 +391,21 @@ static const char *idle_reason(zg_miner_t *m) {
 
 /* ---- answers ---- */
 
+/* A revert without a reason (a receipt has none): the likely one from the
+ * chain as it is now. */
+static void diagnose(zg_miner_t *m, char *why, size_t len, const zg_mine_answer_t *a, uint64_t block) {
+  const char *guess = "no reason given by the chain";
+  zg__miner_ctx_t saved = m->ctx;
+  if (refresh_context(m, true) == ZG_OK) {
+    if (memcmp(m->ctx.digest, a->context_digest, 32) != 0) guess = "likely the epoch changed before inclusion";
+    else if (zg_u256_is_zero(&m->ctx.target)) guess = "likely Epoch has enough submissions";
+    else if (idle_reason(m)) guess = "likely Not in the subtask window";
+  } else {
+    m->ctx = saved;
+  }
+  snprintf(why, len, "reverted in block %" PRIu64 " (%s)", block, guess);
+}
+
 zg_err_t zg_miner_submit(zg_miner_t *m, bool *accepted, char *reason, size_t rlen, const zg_mine_answer_t *a) {
   *accepted = false;
   if (reason && rlen) reason[0] = '\0';
@@ -403,12 +418,20 @@ zg_err_t zg_miner_submit(zg_miner_t *m, bool *accepted, char *reason, size_t rle
   uint64_t block = 0;
   zg_buf_t ret;
   zg_buf_init(&ret);
-  /* Simulate first: a revert reason is only visible through eth_call. */
-  zg_err_t e = m->cfg.chain.call(m->cfg.chain.arg, &ret, &reverted, why, sizeof why, &zg_mine_address, cd.ptr, cd.len);
+  /* Simulate first: a revert reason is only visible through eth_call (when
+   * the chain can run a state-changing method there). */
+  zg_err_t e = ZG_OK;
+  if (!m->no_simulate) {
+    e = m->cfg.chain.call(m->cfg.chain.arg, &ret, &reverted, why, sizeof why, &zg_mine_address, cd.ptr, cd.len);
+    if (e == ZG_EUNSUPPORTED) {
+      m->no_simulate = true;
+      e = ZG_OK;
+    }
+  }
   zg_buf_clear(&ret);
   if (e == ZG_OK && !reverted) {
     e = m->cfg.chain.send(m->cfg.chain.arg, &ok, &block, why, sizeof why, &zg_mine_address, cd.ptr, cd.len);
-    if (e == ZG_OK && !ok) snprintf(why, sizeof why, "reverted in block %" PRIu64, block);
+    if (e == ZG_OK && !ok) diagnose(m, why, sizeof why, a, block);
   }
   zg_buf_clear(&cd);
   if (e != ZG_OK) {

@@ -89,6 +89,7 @@ static zg_err_t c_call(void *arg, zg_buf_t *ret, bool *reverted, char *reason, s
   if (!o) return ZG_ENOMEM;
   zg_rpc_error_t re = {0, ""};
   zg_err_t e = rpc_call(rc, &r, &re, "eth_call", json_pack("[o, s]", o, "latest"));
+  if (e == ZG_EINVAL && strstr(re.message, "changes state")) return ZG_EUNSUPPORTED; /* eth_call is views only */
   if (e == ZG_EINVAL && re.code != 0) {
     /* A JSON-RPC error: 3 is a revert; others (e.g. the lane rule) are refusals too. */
     *reverted = true;

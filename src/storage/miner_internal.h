@@ -56,6 +56,7 @@ struct zg_miner {
   /* Mine's constant parameters (read once). */
   bool have_params;
   uint64_t n_subtasks, interval, target_mine_blocks;
+  bool no_simulate; /* the chain's eth_call cannot run Mine.submit */
   /* The loop's state. */
   zg__miner_ctx_t ctx;
   uint64_t ctx_ms, head;
