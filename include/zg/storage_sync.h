@@ -115,6 +115,14 @@ void zg_storage_sync_stats(zg_storage_sync_t *s, zg_storage_sync_stats_t *out);
 ZG_WARN_UNUSED zg_err_t zg_storage_sync_file_status(zg_storage_sync_t *s, zg_storage_sync_file_t *out,
                                                     uint64_t seq);
 
+struct zg_rpc;
+struct zg_metrics;
+/* Registers admin_getSyncProgress and admin_getFileSyncStatus on rpc (s
+ * borrowed for the rpc's life) and the zg_storage_sync_* gauges on metrics
+ * (may be NULL). src/storage/sync_rpc.c. ZG_EEXIST, ZG_ENOMEM. */
+ZG_WARN_UNUSED zg_err_t zg_storage_sync_rpc_register(zg_storage_sync_t *s, struct zg_rpc *rpc,
+                                                     struct zg_metrics *metrics);
+
 /* Loads the node key from path (64 hex digits: the Ed25519 seed, optional
  * 0x, optional trailing newline); when the file is missing and generate is
  * true, makes a random key and writes it there (mode 0600). Outputs sk, pk.

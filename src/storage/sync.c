@@ -33,6 +33,7 @@
 #include "storage/sync_internal.h"
 #include "zg/log.h"
 #include "zg/merkle.h"
+#include "zg/metrics.h"
 #include "zg/net.h"
 
 #define LOGC "sync"
@@ -89,9 +90,12 @@ struct zg_storage_sync {
   uint64_t scan_next; /* next seq to examine */
   uint64_t active_seq; /* being synced, UINT64_MAX: none */
   req_t *done;
+  zg_metric_t *gauges[ZG__SYNC_M_COUNT]; /* NULL until attached */
   _Atomic uint64_t peers_up, files_synced, segs_fetched, bytes_fetched, bad_ranges, banned, req_failed,
       segs_served, bytes_served, ann_in, ann_out;
 };
+
+static void publish(zg_storage_sync_t *s);
 
 static uint64_t now_ms(void) {
   struct timespec ts;
@@ -561,6 +565,7 @@ static zg_err_t sync_file(zg_storage_sync_t *s, bool *complete, const zg_logstor
       if (stored > 0) rg.attempts = 0;
     }
     req_free(r);
+    publish(s);
     if (retry && nq < MAX_QUEUE) queue[nq++] = rg;
   }
   /* Drain: every completion is awaited before the state goes away. */
@@ -577,6 +582,25 @@ out:
 }
 
 /* ---- The sync thread ---- */
+
+void zg__sync_attach_metrics(zg_storage_sync_t *s, zg_metric_t *const *g) {
+  pthread_mutex_lock(&s->mu);
+  for (size_t i = 0; i < ZG__SYNC_M_COUNT; i++) s->gauges[i] = g[i];
+  pthread_mutex_unlock(&s->mu);
+}
+
+static void publish(zg_storage_sync_t *s) {
+  zg_storage_sync_stats_t st;
+  zg_storage_sync_stats(s, &st);
+  const uint64_t v[ZG__SYNC_M_COUNT] = {st.peers_up,         st.pending_files,   st.files_synced,
+                                        st.segments_fetched, st.bytes_fetched,   st.bad_ranges,
+                                        st.peers_banned,     st.requests_failed, st.segments_served,
+                                        st.bytes_served};
+  pthread_mutex_lock(&s->mu);
+  for (size_t i = 0; i < ZG__SYNC_M_COUNT; i++)
+    if (s->gauges[i]) zg_gauge_set(s->gauges[i], (int64_t)v[i]);
+  pthread_mutex_unlock(&s->mu);
+}
 
 static void announce(zg_storage_sync_t *s, uint64_t seq) {
   zg__sync_msg_t m;
@@ -685,6 +709,7 @@ static void *sync_main(void *arg) {
     zg_err_t e = scan(s);
     if (e != ZG_OK) zg_logw(LOGC, "scanning the log entries: %s", zg_strerror(e));
     run_due(s);
+    publish(s);
   }
   return NULL;
 }

@@ -75,6 +75,26 @@ typedef struct {
   } u;
 } zg__sync_msg_t;
 
+/* The /metrics gauges of the service (zg_storage_sync_rpc_register), set
+ * by the sync thread from its counters after every answer and every scan. */
+typedef enum {
+  ZG__SYNC_M_PEERS,
+  ZG__SYNC_M_PENDING,
+  ZG__SYNC_M_FILES,
+  ZG__SYNC_M_SEGS,
+  ZG__SYNC_M_BYTES,
+  ZG__SYNC_M_BAD,
+  ZG__SYNC_M_BANNED,
+  ZG__SYNC_M_FAILED,
+  ZG__SYNC_M_SERVED_SEGS,
+  ZG__SYNC_M_SERVED_BYTES,
+  ZG__SYNC_M_COUNT
+} zg__sync_metric_t;
+
+struct zg_metric;
+/* Hands the gauges (borrowed for the service's life) to the sync thread. */
+void zg__sync_attach_metrics(zg_storage_sync_t *s, struct zg_metric *const *g);
+
 /* Appends the encoding of m to out. ZG_EINVAL for a message the decoder
  * would refuse (so nothing malformed is ever sent), ZG_ENOMEM. */
 ZG_WARN_UNUSED zg_err_t zg__sync_msg_encode(zg_buf_t *out, const zg__sync_msg_t *m);
