@@ -26,6 +26,10 @@
  * "p2p listening on HOST:PORT", and a storage role in the same process
  * serves on storage.rpc (default 127.0.0.1:5678) instead.
  *
+ * A "storage.p2p" section ({"listen", "key", "peers", ...}, src/cli/cli_sync.c,
+ * docs/config.md) starts the storage peer sync (zg/storage_sync.h), which
+ * prints "storage p2p listening on HOST:PORT key 0x..".
+ *
  * A "daSigner" section ({"dataDir", "key", "listen", "chainId", "noSync",
  * and to follow the chain "rpc", "ethKey", "endpoint", "stake"})
  * starts the DA signer role (docs/da-node.md), which prints "da signer
@@ -37,6 +41,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_sync.h"
 #include "zg/config.h"
 #include "zg/log.h"
 #include "zg/storage_contracts.h"
@@ -63,12 +68,22 @@ static zg_err_t check_known(zg_config_t *cfg, bool validator) {
   for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++) keys[n++] = known_keys[i];
   for (size_t i = 0; validator && zg_validator_config_keys[i] && n < 96; i++) keys[n++] = zg_validator_config_keys[i];
   for (size_t i = 0; zg_miner_config_keys[i] && n < 96; i++) keys[n++] = zg_miner_config_keys[i];
+  for (size_t i = 0; zg__cli_sync_config_keys[i] && n < 96; i++) keys[n++] = zg__cli_sync_config_keys[i];
   return zg_config_check_known(cfg, keys, n);
 }
 
-/* The miner's miner_ methods and counters on the storage node's server. */
-static zg_err_t miner_rpc_ext(void *arg, zg_rpc_t *rpc, zg_metrics_t *metrics) {
-  return zg_miner_rpc_register(arg, rpc, metrics);
+/* The roles' extra methods and counters on the storage node's server: the
+ * miner's miner_ methods, the peer sync's admin_ methods and gauges. */
+typedef struct {
+  zg_miner_t *miner;
+  zg_storage_sync_t *sync;
+} node_ext_t;
+
+static zg_err_t node_rpc_ext(void *arg, zg_rpc_t *rpc, zg_metrics_t *metrics) {
+  node_ext_t *x = arg;
+  if (x->miner) ZG_TRY(zg_miner_rpc_register(x->miner, rpc, metrics));
+  if (x->sync) ZG_TRY(zg_storage_sync_rpc_register(x->sync, rpc, metrics));
+  return ZG_OK;
 }
 
 /* Starts the validator role and prints its endpoints. */
@@ -125,6 +140,7 @@ int zg__cli_node(int argc, char **argv) {
   zg_log_source_t *src = NULL;
   zg_zgs_node_t *node = NULL;
   zg_miner_t *miner = NULL; /* storage.miner (zg/storage_miner.h) */
+  zg_storage_sync_t *sync = NULL; /* storage.p2p (zg/storage_sync.h) */
   bool mine_now = false;
   const char *dir, *addr, *chain_rpc = NULL, *flow_text = NULL;
   uint64_t confirmations = 3, start_block = 0, poll_ms = 500;
@@ -203,7 +219,12 @@ int zg__cli_node(int argc, char **argv) {
     fprintf(stderr, "zg node: %s: %s\n", path, msg);
     goto out;
   }
-  if (zg_zgs_node_start_ext(&node, st, src, &ho, miner ? miner_rpc_ext : NULL, miner, msg, sizeof msg) != ZG_OK ||
+  if (zg__cli_sync_start(&sync, cfg, st, dir, flow_text, msg, sizeof msg) != ZG_OK) { /* storage.p2p */
+    fprintf(stderr, "zg node: %s: %s\n", path, msg);
+    goto out;
+  }
+  node_ext_t ext = {miner, sync};
+  if (zg_zgs_node_start_ext(&node, st, src, &ho, node_rpc_ext, &ext, msg, sizeof msg) != ZG_OK ||
       (mine_now && zg_miner_start(miner) != ZG_OK)) {
     fprintf(stderr, "zg node: %s\n", msg);
     goto out;
@@ -223,6 +244,7 @@ out:
   zg_validator_stop(val);
   zg_zgs_node_stop(node);
   zg_miner_destroy(miner);
+  zg_storage_sync_destroy(sync);
   if (src) src->ops->destroy(src);
   zg_storage_close(st);
   zg_config_destroy(cfg);
