@@ -99,6 +99,15 @@ ZG_WARN_UNUSED zg_err_t zg_kzg_compute_cells(const zg_kzg_cells_t *ctx, uint8_t 
 ZG_WARN_UNUSED zg_err_t zg_kzg_compute_cells_and_proofs(const zg_kzg_cells_t *ctx, uint8_t *cells, uint8_t *proofs,
                                                         const uint8_t *blob, size_t blob_len, void *scratch);
 
+/* The same, plus the blob's KZG commitment (equal to blob_to_kzg_commitment)
+ * at no extra MSM: the FK20 tables carry one more Toeplitz diagonal, so the
+ * commitment falls out of the same G1 FFT. Any output may be NULL (not all).
+ *   commitment: 48 bytes, or NULL */
+ZG_WARN_UNUSED zg_err_t zg_kzg_compute_cells_proofs_commitment(const zg_kzg_cells_t *ctx, uint8_t *cells,
+                                                               uint8_t *proofs, uint8_t *commitment,
+                                                               const uint8_t *blob, size_t blob_len,
+                                                               void *scratch);
+
 /* *ok = whether every (commitments[k], cell_indices[k], cells[k], proofs[k])
  * holds (verify_cell_kzg_proof_batch): one pairing check over a random
  * linear combination; equal commitments are merged. All four arrays must

@@ -51,9 +51,16 @@ struct zg_kzg_cells {
    * j < FB_WIN, fb[((w * CELL) + c) * FB_WIN + j] = 2^(8 j) * FFT_128(y_c)[w]
    * (affine; (0, 0) for infinity, which is not on the curve). */
   zg__g1_aff_t *fb;
+  zg_fp_t *fb_bx; /* beta * x of every fb entry: the second GLV half's points */
   zg_fr_t *rec_tw; /* 2 * N_EXT: recovery tables (zg__rs_recover_tables) */
   zg__g1_aff_t *mono_fb; /* the same window tables for tau^0..tau^63 G1 (RLI of the verifier) */
   zg_fr_t *interp_tw;    /* NCELLS * CELL: [i * 64 + m] = h_i^-m * R / 64, R = 2^256 mod r */
+  /* The G1 FFT's twiddles w128^(+-t), t < 64, recoded once: GLV halves in
+   * width-5 NAF ([0]: forward, [1]: inverse). */
+  struct tw_naf {
+    int8_t n0[129], n1[129];
+    uint8_t top;
+  } tw[2][FK_M / 2];
 };
 
 /* FK20 MSMs use 8-bit signed windows over the two 128-bit GLV halves of
@@ -88,40 +95,143 @@ static bump_t bump_start(void *scratch) {
 
 static unsigned nthreads(const zg_kzg_cells_t *ctx) { return ctx->threads ? ctx->threads : 1; }
 
-/* ---------------- G1 FFT (no 1/m scaling) ---------------- */
+/* ---------------- G1 FFT of size 128 (no 1/m scaling) ---------------- */
+
+/* Width-5 NAF digits are odd with |d| <= 15: 8 odd multiples per point. */
+#define FFT_TBL 8
+
+/* Width-5 NAF of a 128-bit value into naf[0..128]; returns the number of
+ * digits up to the highest non-zero one. */
+static size_t naf128(int8_t naf[129], const uint64_t k[2]) {
+  uint64_t v[3] = {k[0], k[1], 0};
+  size_t top = 0;
+  memset(naf, 0, 129);
+  for (size_t bit = 0; bit < 129;) {
+    if (!((v[bit / 64] >> (bit % 64)) & 1)) {
+      bit++;
+      continue;
+    }
+    /* the low 5 bits from bit on, then subtract the digit */
+    uint64_t w = v[bit / 64] >> (bit % 64);
+    if (bit % 64 > 59 && bit / 64 < 2) w |= v[bit / 64 + 1] << (64 - bit % 64);
+    int d = (int)(w & 31);
+    if (d > 16) d -= 32;
+    naf[bit] = (int8_t)d;
+    top = bit + 1;
+    /* v -= d << bit (d odd, so bits [bit, bit + 5) become 0) */
+    uint64_t add[3] = {0, 0, 0}, carry = 0;
+    if (d < 0) {
+      uint64_t m = (uint64_t)(-d);
+      add[bit / 64] = m << (bit % 64);
+      if (bit % 64 && bit / 64 < 2) add[bit / 64 + 1] = m >> (64 - bit % 64);
+      for (int l = 0; l < 3; l++) {
+        unsigned __int128 t = (unsigned __int128)v[l] + add[l] + carry;
+        v[l] = (uint64_t)t;
+        carry = (uint64_t)(t >> 64);
+      }
+    } else {
+      uint64_t m = (uint64_t)d;
+      add[bit / 64] = m << (bit % 64);
+      if (bit % 64 && bit / 64 < 2) add[bit / 64 + 1] = m >> (64 - bit % 64);
+      for (int l = 0; l < 3; l++) {
+        unsigned __int128 t = (unsigned __int128)v[l] - add[l] - carry;
+        v[l] = (uint64_t)t;
+        carry = (uint64_t)(t >> 64) & 1;
+      }
+    }
+    bit += 5;
+  }
+  return top;
+}
+
+static void tw_setup(zg_kzg_cells_t *ctx) {
+  const zg_fft_domain_t *dom = ctx->s->domain;
+  for (size_t inv = 0; inv < 2; inv++) {
+    for (size_t t = 0; t < FK_M / 2; t++) {
+      uint64_t e[4], k0[2], k1[2];
+      size_t k = t * (dom->n / FK_M);
+      zg_fr_to_u64s(e, &dom->roots[inv && k ? dom->n - k : k]);
+      zg__g1_glv_split(k0, k1, e);
+      struct tw_naf *T = &ctx->tw[inv][t];
+      size_t t0 = naf128(T->n0, k0), t1 = naf128(T->n1, k1);
+      T->top = (uint8_t)(t0 > t1 ? t0 : t1);
+    }
+  }
+}
 
 typedef struct {
-  const zg_fft_domain_t *dom;
-  zg_g1_t *a;
-  size_t m, half;
+  const zg_kzg_cells_t *ctx;
+  zg_g1_t *a, *tbl; /* tbl: FFT_TBL points per butterfly */
+  size_t half;
   bool inverse;
-} g1_layer_t;
+} fft_layer_t;
 
-static void g1_layer(void *arg, size_t begin, size_t end, unsigned worker) {
+/* Butterflies [begin, end) of one layer of the size-128 G1 FFT: the odd
+ * multiples y, 3y, ..., 15y of every butterfly's point are made affine with
+ * one inversion for the whole range, then t * y runs the twiddle's
+ * precomputed NAF over mixed additions (GLV halves, shared doublings). */
+static void fft_layer(void *arg, size_t begin, size_t end, unsigned worker) {
   (void)worker;
-  const g1_layer_t *L = arg;
-  size_t stride = L->dom->n / (L->half << 1);
-  zg_g1_t t, neg;
+  const fft_layer_t *L = arg;
+  size_t half = L->half, step = (FK_M / 2) / half;
   for (size_t b = begin; b < end; b++) {
-    size_t blk = (b / L->half) * (L->half << 1), j = b % L->half;
-    zg_g1_t *x = L->a + blk + j, *y = x + L->half;
-    size_t k = j * stride;
-    if (k == 0)
+    size_t j = b % half;
+    zg_g1_t *y = L->a + (b / half) * 2 * half + j + half, *T = L->tbl + FFT_TBL * b;
+    if (j == 0 || zg_g1_is_infinity(y)) {
+      for (int i = 0; i < FFT_TBL; i++) zg_g1_set_infinity(&T[i]);
+      continue;
+    }
+    zg_g1_t y2;
+    T[0] = *y;
+    zg_g1_dbl(&y2, y);
+    for (int i = 1; i < FFT_TBL; i++) zg__g1_add_var(&T[i], &T[i - 1], &y2);
+  }
+  zg_g1_normalize_batch(L->tbl + FFT_TBL * begin, FFT_TBL * (end - begin));
+  for (size_t b = begin; b < end; b++) {
+    size_t j = b % half;
+    zg_g1_t *x = L->a + (b / half) * 2 * half + j, *y = x + half, t, neg;
+    const zg_g1_t *T = L->tbl + FFT_TBL * b;
+    if (j == 0 || zg_g1_is_infinity(y)) {
       t = *y;
-    else
-      zg_g1_mul_var(&t, y, &L->dom->roots[L->inverse ? L->dom->n - k : k]);
+    } else {
+      const struct tw_naf *N = &L->ctx->tw[L->inverse][j * step];
+      zg_fp_t qx[FFT_TBL], qy[FFT_TBL], ny;
+      for (int i = 0; i < FFT_TBL; i++) {
+        zg__fp_mul(&qx[i], &T[i].x, &zg__g1_beta);
+        zg__fp_neg(&qy[i], &T[i].y);
+      }
+      zg_g1_set_infinity(&t);
+      for (size_t i = N->top; i-- > 0;) {
+        if (!zg_g1_is_infinity(&t)) zg_g1_dbl(&t, &t);
+        int d = N->n0[i];
+        if (d > 0) {
+          zg__g1_madd_var(&t, &t, &T[(d - 1) / 2].x, &T[(d - 1) / 2].y);
+        } else if (d < 0) {
+          zg__fp_neg(&ny, &T[(-d - 1) / 2].y);
+          zg__g1_madd_var(&t, &t, &T[(-d - 1) / 2].x, &ny);
+        }
+        d = N->n1[i];
+        if (d > 0) {
+          zg__g1_madd_var(&t, &t, &qx[(d - 1) / 2], &qy[(d - 1) / 2]);
+        } else if (d < 0) {
+          zg__fp_neg(&ny, &qy[(-d - 1) / 2]);
+          zg__g1_madd_var(&t, &t, &qx[(-d - 1) / 2], &ny);
+        }
+      }
+    }
     zg_g1_neg(&neg, &t);
     zg__g1_add_var(y, x, &neg);
     zg__g1_add_var(x, x, &t);
   }
 }
 
-/* a[i] <- sum_j a[j] w_m^(+-ij), natural order in and out; butterflies of a
- * layer are split over threads. */
-static void g1_fft(const zg_fft_domain_t *dom, zg_g1_t *a, size_t m, bool inverse, unsigned threads) {
-  fft_ok(zg_bit_reversal_permute(a, m, sizeof *a));
-  g1_layer_t L = {dom, a, m, 1, inverse};
-  for (L.half = 1; L.half < m; L.half <<= 1) zg__par_for(L.half >= 4 ? threads : 1, m / 2, g1_layer, &L);
+/* a[i] <- sum_j a[j] w128^(+-ij), natural order in and out; the
+ * butterflies of a layer are split over threads. tbl: FFT_TBL * 64 points
+ * of scratch. */
+static void fk_fft(const zg_kzg_cells_t *ctx, zg_g1_t *a, bool inverse, zg_g1_t *tbl, unsigned threads) {
+  fft_ok(zg_bit_reversal_permute(a, FK_M, sizeof *a));
+  fft_layer_t L = {ctx, a, tbl, 1, inverse};
+  for (L.half = 1; L.half < FK_M; L.half <<= 1) zg__par_for(L.half >= 4 ? threads : 1, FK_M / 2, fft_layer, &L);
 }
 
 /* ---------------- context ---------------- */
@@ -134,24 +244,30 @@ typedef struct {
   zg__g1_aff_t *dst;  /* FB_WIN entries per point */
 } fk_setup_t;
 
+/* Points of setup scratch per worker: a column and its FFT tables, or a
+ * group of window tables. */
+#define FB_GROUP 32
+#define SETUP_TMP (FK_M + FFT_TBL * FK_M / 2 > FB_GROUP * FB_WIN ? FK_M + FFT_TBL * FK_M / 2 : FB_GROUP * FB_WIN)
+
 static void fk_setup_cols(void *arg, size_t begin, size_t end, unsigned worker) {
   fk_setup_t *S = arg;
   const zg_kzg_settings_t *s = S->ctx->s;
-  zg_g1_t *y = S->tmp + (size_t)worker * FK_M;
+  zg_g1_t *y = S->tmp + (size_t)worker * SETUP_TMP, *tbl = y + FK_M;
   for (size_t c = begin; c < end; c++) {
     for (size_t i = 0; i < FK_M; i++) zg_g1_set_infinity(&y[i]);
-    for (size_t d = 1; d < FK_K; d++) y[FK_M - d] = s->g1_monomial[(d - 1) * CELL + c];
-    g1_fft(s->domain, y, FK_M, false, 1);
+    /* d = FK_K too: y[64] only meets x[u + 64] = 0 in outputs u < 64, and
+     * it completes output 127 into the commitment sum_i f_i [tau^i]. */
+    for (size_t d = 1; d <= FK_K; d++) y[FK_M - d] = s->g1_monomial[(d - 1) * CELL + c];
+    fk_fft(S->ctx, y, false, tbl, 1);
     for (size_t w = 0; w < FK_M; w++) S->fk[w * CELL + c] = y[w];
   }
 }
 
 /* Window multiples of the points [begin, end) of S->src, made affine in
  * groups of FB_GROUP points (one inversion per group). */
-#define FB_GROUP 32
 static void fb_setup_points(void *arg, size_t begin, size_t end, unsigned worker) {
   fk_setup_t *S = arg;
-  zg_g1_t *t = S->tmp + (size_t)worker * FB_GROUP * FB_WIN;
+  zg_g1_t *t = S->tmp + (size_t)worker * SETUP_TMP;
   for (size_t g = begin; g < end; g += FB_GROUP) {
     size_t n = end - g < FB_GROUP ? end - g : FB_GROUP;
     for (size_t i = 0; i < n; i++) {
@@ -181,12 +297,13 @@ zg_err_t zg_kzg_cells_create(zg_kzg_cells_t **out, const zg_kzg_settings_t *s, c
   zg_kzg_cells_set_threads(ctx, opts ? opts->threads : 0);
   ctx->max_threads = ctx->threads;
   ctx->fb = malloc((size_t)FK_M * CELL * FB_WIN * sizeof *ctx->fb);
+  ctx->fb_bx = malloc((size_t)FK_M * CELL * FB_WIN * sizeof *ctx->fb_bx);
   ctx->rec_tw = malloc(2 * (size_t)N_EXT * sizeof *ctx->rec_tw);
   ctx->mono_fb = malloc((size_t)CELL * FB_WIN * sizeof *ctx->mono_fb);
   ctx->interp_tw = malloc((size_t)NCELLS * CELL * sizeof *ctx->interp_tw);
-  fk_setup_t S = {ctx, malloc((size_t)nthreads(ctx) * FB_GROUP * FB_WIN * sizeof(zg_g1_t)),
+  fk_setup_t S = {ctx, malloc((size_t)nthreads(ctx) * SETUP_TMP * sizeof(zg_g1_t)),
                   malloc((size_t)FK_M * CELL * sizeof(zg_g1_t)), NULL, NULL};
-  if (!ctx->fb || !ctx->rec_tw || !ctx->mono_fb || !ctx->interp_tw || !S.tmp || !S.fk) {
+  if (!ctx->fb || !ctx->fb_bx || !ctx->rec_tw || !ctx->mono_fb || !ctx->interp_tw || !S.tmp || !S.fk) {
     free(S.tmp);
     free(S.fk);
     zg_kzg_cells_destroy(ctx);
@@ -210,10 +327,12 @@ zg_err_t zg_kzg_cells_create(zg_kzg_cells_t **out, const zg_kzg_settings_t *s, c
       }
     }
   }
+  tw_setup(ctx);
   zg__par_for(nthreads(ctx), CELL, fk_setup_cols, &S);
   S.src = S.fk;
   S.dst = ctx->fb;
   zg__par_for(nthreads(ctx), (size_t)FK_M * CELL, fb_setup_points, &S);
+  for (size_t i = 0; i < (size_t)FK_M * CELL * FB_WIN; i++) zg__fp_mul(&ctx->fb_bx[i], &ctx->fb[i].x, &zg__g1_beta);
   S.src = s->g1_monomial;
   S.dst = ctx->mono_fb;
   zg__par_for(nthreads(ctx), CELL, fb_setup_points, &S);
@@ -226,6 +345,7 @@ zg_err_t zg_kzg_cells_create(zg_kzg_cells_t **out, const zg_kzg_settings_t *s, c
 void zg_kzg_cells_destroy(zg_kzg_cells_t *ctx) {
   if (!ctx) return;
   free(ctx->fb);
+  free(ctx->fb_bx);
   free(ctx->rec_tw);
   free(ctx->mono_fb);
   free(ctx->interp_tw);
@@ -238,16 +358,47 @@ void zg_kzg_cells_set_threads(zg_kzg_cells_t *ctx, unsigned threads) {
 
 /* ---------------- scratch layouts ---------------- */
 
+/* FK20 MSMs accumulate FK_G of the 128 products at a time: every table
+ * point they add is copied (signed, GLV-mapped) into pts[] grouped by bucket,
+ * then each bucket's list is summed as a binary tree of batched affine
+ * additions (no bucket conflicts to manage: the pairs of a round are
+ * disjoint). */
+#define FK_G 16
+#define FK_TERMS ((size_t)FK_G * CELL * 2 * FB_WIN)
+
 typedef struct {
-  zg_fr_t *scal; /* FK_M * CELL */
-  zg_g1_t *h;    /* FK_M */
-  zg_g1_t *bkt;  /* max_threads * FB_BKT buckets */
+  int16_t *dig;     /* FK_TERMS: signed digits, [m][c][half][j] */
+  uint32_t *start;  /* FK_G * FB_BKT + 1 */
+  uint32_t *fill;   /* FK_G * FB_BKT */
+  zg__g1_aff_t *pts; /* FK_TERMS */
+  zg__g1_aff_batch_t *batch;
+} fk_work_t;
+
+typedef struct {
+  zg_fr_t *scal;     /* FK_M * CELL */
+  zg_g1_t *h;        /* FK_M */
+  zg__g1_aff_t *bk;  /* FK_M * FB_BKT bucket sums */
+  zg__g1_aff_t *run; /* 2 * FK_M: running sums (two buffers) */
+  zg__g1_aff_t *acc; /* FK_M */
+  zg_g1_t *ftbl;     /* FFT_TBL * FK_M / 2: the G1 FFT's tables */
+  fk_work_t work[64]; /* max_threads used */
 } fk_scratch_t;
 
 static void fk_layout(const zg_kzg_cells_t *ctx, bump_t *b, fk_scratch_t *f) {
   f->scal = bump(b, (size_t)FK_M * CELL * sizeof(zg_fr_t));
   f->h = bump(b, FK_M * sizeof(zg_g1_t));
-  f->bkt = bump(b, (size_t)ctx->max_threads * FB_BKT * sizeof(zg_g1_t));
+  f->bk = bump(b, (size_t)FK_M * FB_BKT * sizeof(zg__g1_aff_t));
+  f->run = bump(b, 2 * FK_M * sizeof(zg__g1_aff_t));
+  f->acc = bump(b, FK_M * sizeof(zg__g1_aff_t));
+  f->ftbl = bump(b, FFT_TBL * (FK_M / 2) * sizeof(zg_g1_t));
+  for (unsigned t = 0; t < ctx->max_threads; t++) {
+    fk_work_t *W = &f->work[t];
+    W->dig = bump(b, FK_TERMS * sizeof(int16_t));
+    W->start = bump(b, ((size_t)FK_G * FB_BKT + 1) * sizeof(uint32_t));
+    W->fill = bump(b, (size_t)FK_G * FB_BKT * sizeof(uint32_t));
+    W->pts = bump(b, FK_TERMS * sizeof(zg__g1_aff_t));
+    W->batch = bump(b, sizeof(zg__g1_aff_batch_t));
+  }
 }
 
 typedef struct {
@@ -388,15 +539,123 @@ static void table_msm(zg_g1_t *r, const zg__g1_aff_t *tab, const zg_fr_t *scal, 
   *r = acc;
 }
 
+/* Bucket sums of the products [w0, w0 + g) into f->bk. */
+static void fk_group(const zg_kzg_cells_t *ctx, fk_scratch_t *f, fk_work_t *W, size_t w0, size_t g) {
+  size_t nb = g * FB_BKT;
+  memset(W->fill, 0, nb * sizeof *W->fill);
+  /* Digits and bucket sizes. */
+  for (size_t m = 0; m < g; m++) {
+    for (size_t c = 0; c < CELL; c++) {
+      int16_t *d = W->dig + (m * CELL + c) * 2 * FB_WIN;
+      const zg__g1_aff_t *T = ctx->fb + ((w0 + m) * CELL + c) * FB_WIN;
+      if (zg__g1_aff_is_inf(&T[0])) {
+        memset(d, 0, 2 * FB_WIN * sizeof *d);
+        continue;
+      }
+      uint64_t k[4], k0[2], k1[2];
+      int d0[FB_WIN], d1[FB_WIN];
+      zg_fr_to_u64s(k, &f->scal[(w0 + m) * CELL + c]);
+      zg__g1_glv_split(k0, k1, k);
+      digits128(d0, k0);
+      digits128(d1, k1);
+      for (size_t j = 0; j < FB_WIN; j++) {
+        d[j] = (int16_t)d0[j];
+        d[FB_WIN + j] = (int16_t)d1[j];
+      }
+      for (size_t j = 0; j < 2 * FB_WIN; j++)
+        if (d[j]) W->fill[m * FB_BKT + (size_t)(d[j] < 0 ? -d[j] : d[j]) - 1]++;
+    }
+  }
+  W->start[0] = 0;
+  for (size_t b = 0; b < nb; b++) {
+    W->start[b + 1] = W->start[b] + W->fill[b];
+    W->fill[b] = W->start[b];
+  }
+  /* Terms grouped by bucket: T[j] for the first GLV half, (beta x, -y)
+   * = x^2 T[j] for the second; negated for a negative digit. */
+  for (size_t m = 0; m < g; m++) {
+    for (size_t c = 0; c < CELL; c++) {
+      const int16_t *d = W->dig + (m * CELL + c) * 2 * FB_WIN;
+      const zg__g1_aff_t *T = ctx->fb + ((w0 + m) * CELL + c) * FB_WIN;
+      const zg_fp_t *BX = ctx->fb_bx + ((w0 + m) * CELL + c) * FB_WIN;
+      for (size_t h = 0; h < 2; h++) {
+        for (size_t j = 0; j < FB_WIN; j++) {
+          int v = d[h * FB_WIN + j];
+          if (!v) continue;
+          zg__g1_aff_t *p = &W->pts[W->fill[m * FB_BKT + (size_t)(v < 0 ? -v : v) - 1]++];
+          p->x = h ? BX[j] : T[j].x;
+          if ((v < 0) != (h == 1))
+            zg__fp_neg(&p->y, &T[j].y);
+          else
+            p->y = T[j].y;
+        }
+      }
+    }
+  }
+  /* Each bucket's list summed pairwise, rounds of disjoint pairs. */
+  zg__g1_aff_batch_init(W->batch);
+  for (size_t step = 1;; step <<= 1) {
+    bool any = false;
+    for (size_t b = 0; b < nb; b++) {
+      zg__g1_aff_t *p = W->pts + W->start[b];
+      size_t n = W->start[b + 1] - W->start[b];
+      for (size_t i = 0; i + step < n; i += 2 * step) {
+        zg__g1_aff_batch_push(W->batch, &p[i], &p[i], &p[i + step]);
+        any = true;
+      }
+    }
+    zg__g1_aff_batch_flush(W->batch);
+    if (!any) break;
+  }
+  for (size_t b = 0; b < nb; b++) {
+    zg__g1_aff_t *o = &f->bk[w0 * FB_BKT + b];
+    if (W->start[b + 1] > W->start[b])
+      *o = W->pts[W->start[b]];
+    else
+      zg__g1_aff_set_inf(o);
+  }
+}
+
+/* h[w] = sum_i (i + 1) bk[w][i] for w in [begin, end): running sums from
+ * the top bucket down, the products side by side in each batch. */
+static void fk_reduce(fk_scratch_t *f, fk_work_t *W, size_t begin, size_t end) {
+  zg__g1_aff_t *cur = f->run + begin, *nxt = f->run + FK_M + begin, *acc = f->acc + begin;
+  size_t n = end - begin;
+  for (size_t w = 0; w < n; w++) {
+    zg__g1_aff_set_inf(&cur[w]);
+    zg__g1_aff_set_inf(&acc[w]);
+  }
+  zg__g1_aff_batch_init(W->batch);
+  for (size_t i = FB_BKT; i-- > 0;) {
+    for (size_t w = 0; w < n; w++) {
+      zg__g1_aff_batch_push(W->batch, &nxt[w], &cur[w], &f->bk[(begin + w) * FB_BKT + i]);
+      zg__g1_aff_batch_push(W->batch, &acc[w], &acc[w], &cur[w]);
+    }
+    zg__g1_aff_batch_flush(W->batch);
+    zg__g1_aff_t *t = cur;
+    cur = nxt;
+    nxt = t;
+  }
+  for (size_t w = 0; w < n; w++) zg__g1_aff_batch_push(W->batch, &acc[w], &acc[w], &cur[w]);
+  zg__g1_aff_batch_flush(W->batch);
+  for (size_t w = 0; w < n; w++) {
+    if (zg__g1_aff_is_inf(&acc[w]))
+      zg_g1_set_infinity(&f->h[begin + w]);
+    else
+      zg__g1_from_affine(&f->h[begin + w], &acc[w].x, &acc[w].y);
+  }
+}
+
 static void fk_msms(void *arg, size_t begin, size_t end, unsigned worker) {
   fk_job_t *J = arg;
-  zg_g1_t *bkt = J->f->bkt + (size_t)worker * FB_BKT;
-  for (size_t w = begin; w < end; w++)
-    table_msm(&J->f->h[w], J->ctx->fb + w * CELL * FB_WIN, J->f->scal + w * CELL, CELL, bkt);
+  fk_work_t *W = &J->f->work[worker];
+  for (size_t w = begin; w < end; w += FK_G) fk_group(J->ctx, J->f, W, w, end - w < FK_G ? end - w : FK_G);
+  fk_reduce(J->f, W, begin, end);
 }
 
 /* The 128 cell proofs of the polynomial with the 4096 coefficients f. */
-static void fk20_proofs(const zg_kzg_cells_t *ctx, uint8_t *proofs, const zg_fr_t *f, fk_scratch_t *fs) {
+static void fk20_proofs(const zg_kzg_cells_t *ctx, uint8_t *proofs, uint8_t *commitment, const zg_fr_t *f,
+                        fk_scratch_t *fs) {
   const zg_fft_domain_t *dom = ctx->s->domain;
   /* f is in raw limbs (value f R^-1): scale by R / 128, R = 2^256 mod r. */
   zg_fr_t x[FK_M], inv_m, rr, two;
@@ -414,9 +673,10 @@ static void fk20_proofs(const zg_kzg_cells_t *ctx, uint8_t *proofs, const zg_fr_
   }
   fk_job_t J = {ctx, fs};
   zg__par_for(nthreads(ctx), FK_M, fk_msms, &J);
-  g1_fft(dom, fs->h, FK_M, true, nthreads(ctx));
+  fk_fft(ctx, fs->h, true, fs->ftbl, nthreads(ctx));
+  if (commitment) zg_g1_serialize(commitment, &fs->h[FK_M - 1]);
   for (size_t u = FK_K; u < FK_M; u++) zg_g1_set_infinity(&fs->h[u]);
-  g1_fft(dom, fs->h, FK_M, false, nthreads(ctx));
+  fk_fft(ctx, fs->h, false, fs->ftbl, nthreads(ctx));
   zg_g1_normalize_batch(fs->h, FK_M);
   for (size_t i = 0; i < NCELLS; i++) zg_g1_serialize(proofs + 48 * i, &fs->h[zg_reverse_bits((uint32_t)i, 7)]);
 }
@@ -432,11 +692,13 @@ static void cells_from_coeffs(const zg_kzg_cells_t *ctx, uint8_t *cells, const z
 
 /* ---------------- compute ---------------- */
 
-zg_err_t zg_kzg_compute_cells_and_proofs(const zg_kzg_cells_t *ctx, uint8_t *cells, uint8_t *proofs,
-                                         const uint8_t *blob, size_t blob_len, void *scratch) {
+zg_err_t zg_kzg_compute_cells_proofs_commitment(const zg_kzg_cells_t *ctx, uint8_t *cells, uint8_t *proofs,
+                                                 uint8_t *commitment, const uint8_t *blob, size_t blob_len,
+                                                 void *scratch) {
   if (cells) memset(cells, 0, ZG_KZG_BYTES_PER_EXT_BLOB);
   if (proofs) memset(proofs, 0, ZG_KZG_BYTES_PER_CELL_PROOFS);
-  if (!ctx || !blob || !scratch || (!cells && !proofs)) return ZG_EINVAL;
+  if (commitment) memset(commitment, 0, 48);
+  if (!ctx || !blob || !scratch || (!cells && !proofs && !commitment)) return ZG_EINVAL;
   if (blob_len != ZG_KZG_BYTES_PER_BLOB) return ZG_EBADLEN;
   bump_t b = bump_start(scratch);
   rec_scratch_t r;
@@ -448,8 +710,19 @@ zg_err_t zg_kzg_compute_cells_and_proofs(const zg_kzg_cells_t *ctx, uint8_t *cel
     memcpy(cells, blob, ZG_KZG_BYTES_PER_BLOB); /* block 0 is the blob itself */
     cells_from_coeffs(ctx, cells, r.io, r.blk, true);
   }
-  if (proofs) fk20_proofs(ctx, proofs, r.io, &r.fk);
+  if (proofs || commitment) {
+    uint8_t tmp[ZG_KZG_BYTES_PER_CELL_PROOFS];
+    fk20_proofs(ctx, proofs ? proofs : tmp, commitment, r.io, &r.fk);
+  }
   return ZG_OK;
+}
+
+zg_err_t zg_kzg_compute_cells_and_proofs(const zg_kzg_cells_t *ctx, uint8_t *cells, uint8_t *proofs,
+                                         const uint8_t *blob, size_t blob_len, void *scratch) {
+  if (cells) memset(cells, 0, ZG_KZG_BYTES_PER_EXT_BLOB);
+  if (proofs) memset(proofs, 0, ZG_KZG_BYTES_PER_CELL_PROOFS);
+  if (!cells && !proofs) return ZG_EINVAL;
+  return zg_kzg_compute_cells_proofs_commitment(ctx, cells, proofs, NULL, blob, blob_len, scratch);
 }
 
 zg_err_t zg_kzg_compute_cells(const zg_kzg_cells_t *ctx, uint8_t *cells, const uint8_t *blob, size_t blob_len,
@@ -490,7 +763,7 @@ zg_err_t zg_kzg_recover_cells_and_proofs(const zg_kzg_cells_t *ctx, uint8_t *cel
   }
   zg__rs_recover_coeffs(ctx->s->domain, N_EXT, r.io, present, r.tmp, ctx->rec_tw, ctx->rec_tw + N_EXT);
   if (cells_out) cells_from_coeffs(ctx, cells_out, r.io, r.blk, false);
-  if (proofs_out) fk20_proofs(ctx, proofs_out, r.io, &r.fk);
+  if (proofs_out) fk20_proofs(ctx, proofs_out, NULL, r.io, &r.fk);
   return ZG_OK;
 }
 

@@ -46,6 +46,27 @@ struct zg_kzg_settings {
   zg__g1_aff_t *fb_table;
 };
 
+/* Batched affine additions (bls_g1_aff.c). (0, 0) is infinity. Entries are
+ * applied at flush (or when the batch is full); until then their inputs must
+ * not change, and no pending entry may read another pending entry's output. */
+#define ZG__G1_AFF_BATCH 2048
+typedef struct {
+  zg__g1_aff_t *out[ZG__G1_AFF_BATCH];
+  const zg__g1_aff_t *a[ZG__G1_AFF_BATCH], *b[ZG__G1_AFF_BATCH];
+  zg_fp_t den[ZG__G1_AFF_BATCH], pre[ZG__G1_AFF_BATCH];
+  uint8_t kind[ZG__G1_AFF_BATCH];
+  size_t n;
+} zg__g1_aff_batch_t;
+
+bool zg__g1_aff_is_inf(const zg__g1_aff_t *p);
+void zg__g1_aff_set_inf(zg__g1_aff_t *p);
+void zg__g1_aff_batch_init(zg__g1_aff_batch_t *B);
+/* Queues *out = *a + *b (out may be a or b). */
+void zg__g1_aff_batch_push(zg__g1_aff_batch_t *B, zg__g1_aff_t *out, const zg__g1_aff_t *a,
+                           const zg__g1_aff_t *b);
+/* Applies every queued addition with one inversion. */
+void zg__g1_aff_batch_flush(zg__g1_aff_batch_t *B);
+
 /* sum scalars[i] * Lagrange_brp[i] over the 4096 points; uses the fixed-base
  * tables when present, else the variable-base MSM. scratch: at least
  * zg__kzg_lagrange_msm_scratch_size(s). */

@@ -185,13 +185,12 @@ static zg_err_t enc_row(void *arg, void *scratch, size_t r) {
   size_t kz = ctx_scratch(j->ctx, 128) - ZG_DA_ROW_BLOB_BYTES;
   uint8_t *blob = (uint8_t *)scratch + kz;
   zg_err_t e = zg_da_row_blob(blob, j->data, j->e->payload_len, (uint32_t)r);
+  /* The commitment comes out of FK20's G1 FFT (kzg_cells.h): no MSM of its own. */
   if (e == ZG_OK)
-    e = zg_kzg_blob_to_commitment(j->ctx->s, j->e->commitments + r * ZG_DA_COMMITMENT_LEN, blob,
-                                  ZG_DA_ROW_BLOB_BYTES, scratch);
-  if (e == ZG_OK)
-    e = zg_kzg_compute_cells_and_proofs(j->ctx->cells, j->e->cells + r * ZG_DA_COLUMNS * ZG_DA_CELL_BYTES,
-                                        j->e->proofs + r * ZG_DA_COLUMNS * ZG_DA_PROOF_LEN, blob,
-                                        ZG_DA_ROW_BLOB_BYTES, scratch);
+    e = zg_kzg_compute_cells_proofs_commitment(j->ctx->cells, j->e->cells + r * ZG_DA_COLUMNS * ZG_DA_CELL_BYTES,
+                                               j->e->proofs + r * ZG_DA_COLUMNS * ZG_DA_PROOF_LEN,
+                                               j->e->commitments + r * ZG_DA_COMMITMENT_LEN, blob,
+                                               ZG_DA_ROW_BLOB_BYTES, scratch);
   return e;
 }
 

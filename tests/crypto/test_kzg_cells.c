@@ -13,6 +13,8 @@
 
 #include "cli/kzg_cells_case.c"
 #include "cli/yaml_lite.c"
+#include "crypto/bls_curve.h"
+#include "crypto/kzg_internal.h"
 #include "zg/kzg.h"
 #include "zg/kzg_cells.h"
 #include "zg/rs.h"
@@ -118,6 +120,17 @@ static void test_random_blobs(void) {
     CHECK_MEM(cells, cells2, EXT);
     CHECK_MEM(cells, blob, BLOB); /* the first 64 cells are the blob */
     CHECK_OK(zg_kzg_blob_to_commitment(g_s, commitment, blob, BLOB, kscr));
+    /* The commitment out of FK20's G1 FFT, with the same cells and proofs. */
+    {
+      uint8_t c2[48];
+      CHECK_OK(zg_kzg_compute_cells_proofs_commitment(g_ctx, cells2, proofs2, c2, blob, BLOB, g_scr));
+      CHECK_MEM(c2, commitment, 48);
+      CHECK_MEM(cells2, cells, EXT);
+      CHECK_MEM(proofs2, proofs, PRF);
+      CHECK_OK(zg_kzg_compute_cells_proofs_commitment(g_ctx, NULL, NULL, c2, blob, BLOB, g_scr));
+      CHECK_MEM(c2, commitment, 48);
+      memcpy(cells2, cells, EXT);
+    }
     uint64_t all[128];
     for (uint64_t i = 0; i < 128; i++) all[i] = i;
     CHECK(verify_cells(commitment, cells, proofs, all, 128));
@@ -174,6 +187,63 @@ static void test_random_blobs(void) {
   free(proofs2);
   free(rc);
   free(rp);
+}
+
+/* Batched affine additions (the FK20 MSMs' adder) against Jacobian
+ * arithmetic, with every special case in one batch: a generic sum, a
+ * doubling, a cancellation, an infinite operand on either side, both
+ * infinite, and an entry that writes over its own input. */
+static zg__g1_aff_t to_aff(const zg_g1_t *p) {
+  zg_g1_t q = *p;
+  zg__g1_aff_t a;
+  zg_g1_normalize(&q);
+  if (zg_g1_is_infinity(&q)) {
+    zg__g1_aff_set_inf(&a);
+  } else {
+    a.x = q.x;
+    a.y = q.y;
+  }
+  return a;
+}
+
+static void test_aff_batch(void) {
+  static zg__g1_aff_batch_t B;
+  long iters = zgt_iters(20);
+  for (long it = 0; it < iters; it++) {
+    zg_g1_t G, P, Q, jp[7];
+    zg_fr_t k;
+    uint8_t rb[32];
+    zgt_rand_bytes(rb, 32);
+    zg_fr_from_be_reduce(&k, rb, 32);
+    zg_g1_generator(&G);
+    zg_g1_mul_var(&P, &G, &k);
+    zgt_rand_bytes(rb, 32);
+    zg_fr_from_be_reduce(&k, rb, 32);
+    zg_g1_mul_var(&Q, &G, &k);
+    zg_g1_t nP, inf;
+    zg_g1_neg(&nP, &P);
+    zg_g1_set_infinity(&inf);
+    const zg_g1_t *pa[6] = {&P, &P, &P, &inf, &P, &inf}, *pb[6] = {&Q, &P, &nP, &Q, &inf, &inf};
+    zg__g1_aff_t a[7], b[7], out[7];
+    for (int i = 0; i < 6; i++) {
+      a[i] = to_aff(pa[i]);
+      b[i] = to_aff(pb[i]);
+      zg__g1_add_var(&jp[i], pa[i], pb[i]);
+    }
+    a[6] = to_aff(&Q);
+    b[6] = to_aff(&P);
+    zg__g1_add_var(&jp[6], &Q, &P);
+    zg__g1_aff_batch_init(&B);
+    for (int i = 0; i < 6; i++) zg__g1_aff_batch_push(&B, &out[i], &a[i], &b[i]);
+    zg__g1_aff_batch_push(&B, &a[6], &a[6], &b[6]); /* in place */
+    zg__g1_aff_batch_flush(&B);
+    out[6] = a[6];
+    for (int i = 0; i < 7; i++) {
+      zg__g1_aff_t want = to_aff(&jp[i]);
+      CHECK(zg__fp_eq(&out[i].x, &want.x) && zg__fp_eq(&out[i].y, &want.y));
+    }
+    CHECK(zg__g1_aff_is_inf(&out[2]) && zg__g1_aff_is_inf(&out[5]));
+  }
 }
 
 static void test_malformed(void) {
@@ -288,6 +358,7 @@ int main(int argc, char **argv) {
   g_scr = malloc(zg_kzg_cells_scratch_size(g_ctx, 128));
   ZGT_RUN(test_vectors);
   ZGT_RUN(test_random_blobs);
+  ZGT_RUN(test_aff_batch);
   ZGT_RUN(test_malformed);
   ZGT_RUN(test_rs_is_7594);
   free(g_scr);
