@@ -55,7 +55,8 @@ typedef struct {
   const char *network_id;      /* peers of another id are refused, e.g. "zgs/<flow address>" */
   const char *const *peers;    /* "<ed25519 pk hex>@host:port" each */
   size_t npeers;
-  uint32_t grace_ms;           /* wait for an upload before fetching a new entry (5000) */
+  uint32_t grace_ms;           /* wait for an upload before fetching a new entry (5000); renewed
+                                  while the entry's stored segment count keeps growing */
   uint32_t poll_ms;            /* scan period for new entries (500) */
   uint32_t max_inflight;       /* concurrent range requests (4, at most 64) */
   uint32_t range_segments;     /* segments asked per GET (16, at most ZG_SYNC_MAX_RANGE) */

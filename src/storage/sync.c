@@ -49,6 +49,7 @@ typedef struct {
 typedef struct {
   uint64_t seq;
   uint64_t first_seen, next_try; /* ms */
+  uint64_t seen_segs;            /* segments stored when last examined */
   uint32_t fails;
   zg_storage_sync_file_t state;
 } pend_t;
@@ -634,7 +635,7 @@ static zg_err_t scan(zg_storage_sync_t *s) {
     uint64_t now = now_ms();
     pthread_mutex_lock(&s->mu);
     if (!fi.finalized && fi.shard_segs > 0)
-      s->pend[s->npend++] = (pend_t){seq, now, now + s->cfg.grace_ms, 0, ZG_SYNC_FILE_WAITING};
+      s->pend[s->npend++] = (pend_t){seq, now, now + s->cfg.grace_ms, fi.uploaded_segs, 0, ZG_SYNC_FILE_WAITING};
     s->scan_next = seq + 1;
     pthread_mutex_unlock(&s->mu);
     if (fi.finalized && fi.shard_segs > 0) announce(s, seq);
@@ -649,6 +650,24 @@ static size_t next_due(zg_storage_sync_t *s, uint64_t now) {
   return best;
 }
 
+/* An entry in its grace period whose upload is progressing (more segments
+ * stored than when last examined) gets another grace period: an uploader
+ * at work is not raced by peers. */
+static bool still_uploading(zg_storage_sync_t *s, size_t i, const zg_storage_file_info_t *fi) {
+  bool busy = false;
+  pthread_mutex_lock(&s->mu);
+  pend_t *p = &s->pend[i];
+  if (p->fails == 0 && !fi->finalized && fi->uploaded_segs > p->seen_segs) {
+    p->seen_segs = fi->uploaded_segs;
+    p->next_try = now_ms() + s->cfg.grace_ms;
+    p->state = ZG_SYNC_FILE_WAITING;
+    busy = true;
+  }
+  s->active_seq = UINT64_MAX;
+  pthread_mutex_unlock(&s->mu);
+  return busy;
+}
+
 static void run_due(zg_storage_sync_t *s) {
   for (;;) {
     pthread_mutex_lock(&s->mu);
@@ -658,10 +677,16 @@ static void run_due(zg_storage_sync_t *s) {
     pthread_mutex_unlock(&s->mu);
     if (i == SIZE_MAX) return;
     zg_logstore_tx_t tx;
+    zg_storage_file_info_t fi;
     bool complete = false;
     uint64_t t0 = now_ms(), before = atomic_load(&s->bytes_fetched);
     zg_err_t e = zg_storage_find_tx(s->st, &tx, NULL, NULL, true, seq);
-    if (e == ZG_OK) e = sync_file(s, &complete, &tx);
+    if (e == ZG_OK) e = zg_storage_file_info(s->st, &fi, &tx);
+    if (e == ZG_OK && still_uploading(s, i, &fi)) continue;
+    if (e == ZG_OK && fi.finalized)
+      complete = true; /* uploaded meanwhile */
+    else if (e == ZG_OK)
+      e = sync_file(s, &complete, &tx);
     uint64_t t1 = now_ms(), got = atomic_load(&s->bytes_fetched) - before;
     pthread_mutex_lock(&s->mu);
     s->active_seq = UINT64_MAX;
