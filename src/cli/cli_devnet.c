@@ -1,10 +1,12 @@
 /*
  * cli_devnet.c — `zg devnet up|status|down|start|stop`: a local chain of N
- * validator processes on loopback (docs/devnet.md).
+ * validator processes on loopback, with optional storage nodes following it
+ * (cli_devnet_storage.c), see docs/devnet.md.
  *
  *   zg devnet up --validators N --lanes K --dir DIR [--base-port P] [--json]
  *                [--accounts M] [--chain-id ID] [--epoch-length E]
  *                [--block-time T] [--timeout SECONDS] [--no-start] [--set KEY=VALUE]...
+ *                [--storage N [--shards S] [--miners]] [--da-signers N]
  *   zg devnet status --dir DIR [--json]
  *   zg devnet down --dir DIR [--grace SECONDS]
  *   zg devnet start --dir DIR [--node NAME] [--timeout SECONDS]
@@ -17,8 +19,10 @@
  * the live fields). It then starts every node as `zg node --config` in its
  * own session (stdout/stderr appended to v<i>/node.log, pid in
  * v<i>/node.pid) and waits until every node answers eth_blockNumber with a
- * height >= 1. A node that exits or a timeout stops the devnet and names the
- * log to read.
+ * height >= 1; then the storage nodes (s<j>/, "storage" in devnet.json),
+ * until each answers zgs_getStatus. A node that exits or a timeout stops the
+ * devnet and names the log to read. status/down/start/stop manage validators
+ * and storage nodes alike.
  *
  * Invariants: a pid file names a process only while that process runs this
  * node's config (checked through /proc/PID/cmdline, so a recycled pid is
@@ -44,6 +48,7 @@
 
 #include "cli/cli.h"
 #include "cli/devnet.h"
+#include "cli/devnet_da.h"
 #include "zg/bls.h"
 #include "zg/bytes.h"
 #include "zg/ecdsa.h"
@@ -51,10 +56,13 @@
 #include "zg/rpc_client.h"
 #include "zg/config.h"
 #include "zg/staking.h"
+#include "zg/storage_contracts.h"
 #include "zg/u256.h"
 #include "zg/validator.h"
 
 #define MAX_VALIDATORS 64
+#define MAX_STORAGE 32
+#define MAX_NODES 64 /* validators + storage nodes */
 #define MAX_LANES 16
 #define MAX_ACCOUNTS_PER_LANE 256
 #define DEFAULT_BASE_PORT 26656
@@ -102,7 +110,7 @@ static bool write_file(const char *path, const char *text, mode_t mode) {
 }
 
 /* Dumps j to path (indented), mode as given; the dump is wiped after. */
-static bool write_json(const char *path, const json_t *j, mode_t mode) {
+bool zg__devnet_write_json(const char *path, const json_t *j, mode_t mode) {
   char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   if (!text) {
     fprintf(stderr, "zg devnet: out of memory\n");
@@ -124,7 +132,7 @@ static bool write_json(const char *path, const json_t *j, mode_t mode) {
   return ok;
 }
 
-static bool mkdir_p(const char *path) {
+bool zg__devnet_mkdir_p(const char *path) {
   char tmp[1024];
   if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) return false;
   for (char *p = tmp + 1; *p; p++) {
@@ -349,6 +357,28 @@ zg_err_t zg__devnet_block_number(uint64_t *height, const char *url, unsigned tim
   return e;
 }
 
+/* Every node of the state: the validators, then the storage nodes (a new
+ * array holding references to the state's objects). */
+static json_t *all_nodes(const json_t *state) {
+  json_t *all = json_array();
+  (void)json_array_extend(all, json_object_get(state, "nodes"));
+  json_t *st = json_object_get(state, "storage");
+  if (json_is_array(st)) (void)json_array_extend(all, st);
+  json_t *da = json_object_get(state, "da_signers"); /* cli_devnet_da.c */
+  if (json_is_array(da)) (void)json_array_extend(all, da);
+  return all;
+}
+
+static bool is_storage(const json_t *node) { return json_object_get(node, "shard") != NULL; }
+
+/* A node's height: lane 0's for a validator, the last chain block its
+ * follower has read (zgs_getStatus logSyncHeight) for a storage node. */
+static zg_err_t node_height(uint64_t *h, const json_t *node, unsigned timeout_ms) {
+  if (is_storage(node)) return zg__devnet_storage_status(h, node, timeout_ms);
+  if (zg__devnet_is_da(node)) return zg__devnet_da_status(h, node, timeout_ms);
+  return zg__devnet_block_number(h, node_str(node, "rpc"), timeout_ms);
+}
+
 /* ---- key and file generation ---- */
 
 typedef struct {
@@ -368,10 +398,12 @@ typedef struct {
   bool json, no_start;
   const char *sets[32]; /* --set validator.KEY=VALUE, written into every config */
   size_t nsets;
+  zg__devnet_storage_opts_t storage; /* --storage N --shards S --miners */
+  unsigned da_signers;               /* --da-signers N (cli_devnet_da.c) */
 } up_opts_t;
 
 /* A secp256k1 key whose address is owned by lane (addr[19] mod lanes). */
-static zg_err_t gen_account(uint8_t sk_out[32], zg_eth_addr_t *addr, unsigned lane, unsigned lanes) {
+zg_err_t zg__devnet_gen_account(uint8_t sk_out[32], zg_eth_addr_t *addr, unsigned lane, unsigned lanes) {
   for (int tries = 0; tries < 100000; tries++) {
     zg_secp256k1_sk_t sk;
     zg_secp256k1_pk_t pk;
@@ -411,7 +443,7 @@ static zg_err_t gen_validator(val_t *v, unsigned lanes) {
   if (e == ZG_OK) {
     zg_bls_sig_serialize(v->bls_pop, &pop);
     /* The operator account owns the Staking entry, so it lives on lane 0. */
-    e = gen_account(v->op_sk, &v->op_addr, 0, lanes);
+    e = zg__devnet_gen_account(v->op_sk, &v->op_addr, 0, lanes);
   }
   zg_ed25519_sk_clear(&esk);
   zg_bls_sk_clear(&bsk);
@@ -443,6 +475,10 @@ static json_t *set_value(const char *v) {
 static json_t *contracts_json(void) {
   json_t *o = json_object();
   json_object_set_new(o, "Staking", json_string(ZG_STAKING_ADDRESS_TEXT));
+  json_object_set_new(o, "Flow", json_string(ZG_FLOW_ADDRESS_TEXT));
+  json_object_set_new(o, "Market", json_string(ZG_MARKET_ADDRESS_TEXT));
+  json_object_set_new(o, "Reward", json_string(ZG_REWARD_ADDRESS_TEXT));
+  json_object_set_new(o, "Mine", json_string(ZG_MINE_ADDRESS_TEXT));
   return o;
 }
 
@@ -451,9 +487,10 @@ static json_t *contracts_json(void) {
 static bool pick_ports(up_opts_t *o, bool given) {
   for (unsigned attempt = 0; attempt < 64; attempt++) {
     unsigned base = o->base_port + attempt * 2 * MAX_VALIDATORS;
-    if (base + 2 * o->n >= 65536) break;
+    unsigned nports = 2 * (o->n + o->storage.count) + o->da_signers;
+    if (base + nports >= 65536) break;
     unsigned busy = 0;
-    for (unsigned p = base; p < base + 2 * o->n && !busy; p++)
+    for (unsigned p = base; p < base + nports && !busy; p++)
       if (!port_free(p)) busy = p;
     if (!busy) {
       o->base_port = base;
@@ -465,8 +502,8 @@ static bool pick_ports(up_opts_t *o, bool given) {
       return false;
     }
   }
-  fprintf(stderr, "zg devnet: found no %u free loopback ports from %u on; pass --base-port\n", 2 * o->n,
-          o->base_port);
+  fprintf(stderr, "zg devnet: found no %u free loopback ports from %u on; pass --base-port\n",
+          2 * (o->n + o->storage.count), o->base_port);
   return false;
 }
 
@@ -482,7 +519,8 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
   memcpy(dir_abs, real, strlen(real) + 1);
   free(real);
   json_t *genesis = json_object(), *jvals = json_array(), *alloc = json_object();
-  json_t *state = json_object(), *nodes = json_array(), *accounts = json_array();
+  json_t *state = json_object(), *nodes = json_array(), *accounts = json_array(), *storage = json_array();
+  json_t *da = json_array();
   bool ok = true;
   /* Validators. */
   for (unsigned i = 0; i < o->n && ok; i++) {
@@ -510,7 +548,7 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
     for (unsigned k = 0; k < o->accounts_per_lane; k++) {
       uint8_t sk[32];
       zg_eth_addr_t a;
-      if (gen_account(sk, &a, lane, o->lanes) != ZG_OK) {
+      if (zg__devnet_gen_account(sk, &a, lane, o->lanes) != ZG_OK) {
         fprintf(stderr, "zg devnet: key generation failed\n");
         ok = false;
         break;
@@ -522,6 +560,28 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
                             json_pack("{s:s, s:o, s:i}", "address", t, "private_key", jhex(sk, 32), "lane", lane));
       zg_memwipe(sk, sizeof sk);
     }
+  }
+  /* Storage nodes (before genesis: miner keys are funded in alloc). */
+  if (ok && o->storage.count) {
+    char urls[MAX_VALIDATORS][48];
+    const char *rpcs[MAX_VALIDATORS];
+    for (unsigned i = 0; i < o->n; i++) {
+      snprintf(urls[i], sizeof urls[i], "http://127.0.0.1:%u", vals[i].rpc_port);
+      rpcs[i] = urls[i];
+    }
+    ok = zg__devnet_storage_write(storage, alloc, dir_abs, &o->storage, rpcs, o->n, o->base_port + 2 * o->n,
+                                  o->lanes);
+  }
+  /* DA signers (before genesis: registered and opted in there). */
+  if (ok && o->da_signers) {
+    char urls[MAX_VALIDATORS][48];
+    const char *rpcs[MAX_VALIDATORS];
+    for (unsigned i = 0; i < o->n; i++) {
+      snprintf(urls[i], sizeof urls[i], "http://127.0.0.1:%u", vals[i].rpc_port);
+      rpcs[i] = urls[i];
+    }
+    ok = zg__devnet_da_write(da, alloc, genesis, dir_abs, o->da_signers, o->chain_id, rpcs, o->n,
+                             o->base_port + 2 * (o->n + o->storage.count), o->lanes);
   }
   if (!ok) goto out;
   /* Genesis creates no value outside alloc: Staking's balance must hold the
@@ -547,7 +607,7 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
   json_object_set_new(genesis, "validators", json_incref(jvals));
   json_object_set_new(genesis, "alloc", json_incref(alloc));
   snprintf(path, sizeof path, "%s/genesis.json", dir_abs);
-  ok = write_json(path, genesis, 0644);
+  ok = zg__devnet_write_json(path, genesis, 0644);
   /* Per node: keys, config, and its entry in the state file. */
   for (unsigned i = 0; i < o->n && ok; i++) {
     val_t *v = &vals[i];
@@ -560,14 +620,14 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
     snprintf(datap, sizeof datap, "%s/data", ndir);
     snprintf(rpc, sizeof rpc, "127.0.0.1:%u", v->rpc_port);
     snprintf(p2p, sizeof p2p, "127.0.0.1:%u", v->p2p_port);
-    if (!mkdir_p(ndir)) {
+    if (!zg__devnet_mkdir_p(ndir)) {
       fprintf(stderr, "zg devnet: cannot create %s: %s\n", ndir, strerror(errno));
       ok = false;
       break;
     }
     json_t *keys = json_pack("{s:o, s:o, s:o}", "nodeKey", jhex(v->node_seed, 32), "blsKey", jhex(v->bls_sk, 32),
                              "operatorKey", jhex(v->op_sk, 32));
-    ok = write_json(keysp, keys, 0600);
+    ok = zg__devnet_write_json(keysp, keys, 0600);
     /* jansson keeps copies of the hex strings: wipe them before freeing. */
     const char *kk;
     json_t *kv;
@@ -591,7 +651,7 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
     }
     json_t *cfg = json_pack("{s:o, s:{s:s, s:o}, s:{s:s}, s:{s:s}}", "validator", vsec, "net", "listen", p2p,
                             "peers", peers, "rpc", "addr", rpc, "log", "level", "info");
-    if (ok) ok = write_json(cfgp, cfg, 0644);
+    if (ok) ok = zg__devnet_write_json(cfgp, cfg, 0644);
     json_decref(cfg);
     char url[80];
     snprintf(url, sizeof url, "http://%s", rpc);
@@ -607,16 +667,20 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
   json_object_set_new(state, "nodes", json_incref(nodes));
   json_object_set_new(state, "accounts", json_incref(accounts));
   json_object_set_new(state, "contracts", contracts_json());
+  if (json_array_size(storage)) json_object_set_new(state, "storage", json_incref(storage));
+  if (json_array_size(da)) json_object_set_new(state, "da_signers", json_incref(da));
   snprintf(path, sizeof path, "%s/accounts.json", dir_abs);
-  ok = write_json(path, accounts, 0600);
+  ok = zg__devnet_write_json(path, accounts, 0600);
   snprintf(path, sizeof path, "%s/devnet.json", dir_abs);
-  if (ok) ok = write_json(path, state, 0600);
+  if (ok) ok = zg__devnet_write_json(path, state, 0600);
 out:
   json_decref(genesis);
   json_decref(jvals);
   json_decref(alloc);
   json_decref(nodes);
   json_decref(accounts);
+  json_decref(storage);
+  json_decref(da);
   if (!ok) {
     json_decref(state);
     return NULL;
@@ -666,13 +730,13 @@ static bool self_check(const json_t *state) {
 
 /* ---- waiting and printing ---- */
 
-/* Waits until every node in want[] runs and answers eth_blockNumber >= min
- * height. On failure names the node and prints its log's tail. */
-static bool wait_nodes(json_t *state, const bool *want, uint64_t min_height, double timeout) {
-  json_t *nodes = json_object_get(state, "nodes");
+/* Waits until every node of nodes in want[] runs and answers: a validator
+ * eth_blockNumber >= min_height, a storage node zgs_getStatus. On failure
+ * names the node and prints its log's tail. */
+static bool wait_nodes(const json_t *nodes, const bool *want, uint64_t min_height, double timeout) {
   size_t n = json_array_size(nodes);
   double t0 = now_s();
-  bool done[MAX_VALIDATORS] = {0};
+  bool done[MAX_NODES] = {0};
   for (;;) {
     size_t left = 0;
     for (size_t i = 0; i < n; i++) {
@@ -682,7 +746,7 @@ static bool wait_nodes(json_t *state, const bool *want, uint64_t min_height, dou
       int st;
       pid_t w = pid > 0 ? waitpid(pid, &st, WNOHANG) : -1;
       if (w == pid) {
-        fprintf(stderr, "zg devnet: node %s (pid %d) exited with %s %d before committing a block; see %s\n",
+        fprintf(stderr, "zg devnet: node %s (pid %d) exited with %s %d before it was up; see %s\n",
                 node_str(node, "name"), (int)pid, WIFEXITED(st) ? "status" : "signal",
                 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), node_str(node, "log"));
         tail_log(node_str(node, "log"), 15);
@@ -696,7 +760,7 @@ static bool wait_nodes(json_t *state, const bool *want, uint64_t min_height, dou
         return false;
       }
       uint64_t h;
-      if (zg__devnet_block_number(&h, node_str(node, "rpc"), 2000) == ZG_OK && h >= min_height)
+      if (node_height(&h, node, 2000) == ZG_OK && (is_storage(node) || zg__devnet_is_da(node) || h >= min_height))
         done[i] = true;
       else
         left++;
@@ -707,10 +771,14 @@ static bool wait_nodes(json_t *state, const bool *want, uint64_t min_height, dou
         if (!want[i] || done[i]) continue;
         json_t *node = json_array_get(nodes, i);
         uint64_t h = 0;
-        zg_err_t e = zg__devnet_block_number(&h, node_str(node, "rpc"), 2000);
-        fprintf(stderr, "zg devnet: node %s has not committed block %" PRIu64 " within %.0f s (%s%s); see %s\n",
-                node_str(node, "name"), min_height, timeout, e == ZG_OK ? "height " : "eth_blockNumber: ",
-                e == ZG_OK ? "below" : zg_strerror(e), node_str(node, "log"));
+        zg_err_t e = node_height(&h, node, 2000);
+        if (is_storage(node))
+          fprintf(stderr, "zg devnet: storage node %s does not answer zgs_getStatus within %.0f s (%s); see %s\n",
+                  node_str(node, "name"), timeout, zg_strerror(e), node_str(node, "log"));
+        else
+          fprintf(stderr, "zg devnet: node %s has not committed block %" PRIu64 " within %.0f s (%s%s); see %s\n",
+                  node_str(node, "name"), min_height, timeout, e == ZG_OK ? "height " : "eth_blockNumber: ",
+                  e == ZG_OK ? "below" : zg_strerror(e), node_str(node, "log"));
         tail_log(node_str(node, "log"), 15);
       }
       return false;
@@ -722,7 +790,7 @@ static bool wait_nodes(json_t *state, const bool *want, uint64_t min_height, dou
 /* state + live fields (pid, running, height) as printed by up and status. */
 static json_t *live_view(const json_t *state) {
   json_t *v = json_deep_copy(state);
-  json_t *nodes = json_object_get(v, "nodes");
+  json_t *nodes = all_nodes(v);
   size_t i;
   json_t *node;
   json_array_foreach(nodes, i, node) {
@@ -730,11 +798,12 @@ static json_t *live_view(const json_t *state) {
     json_object_set_new(node, "pid", pid ? json_integer(pid) : json_null());
     json_object_set_new(node, "running", json_boolean(pid != 0));
     uint64_t h;
-    if (pid && zg__devnet_block_number(&h, node_str(node, "rpc"), 2000) == ZG_OK)
+    if (pid && node_height(&h, node, 2000) == ZG_OK)
       json_object_set_new(node, "height", json_integer((json_int_t)h));
     else
       json_object_set_new(node, "height", json_null());
   }
+  json_decref(nodes);
   return v;
 }
 
@@ -751,6 +820,28 @@ static void print_text(const json_t *view, bool with_keys) {
     if (json_is_integer(h)) snprintf(htxt, sizeof htxt, "%" JSON_INTEGER_FORMAT, json_integer_value(h));
     printf("  %-4s %-12s height %-6s rpc %s  p2p %s  log %s\n", node_str(node, "name"), ptxt, htxt,
            node_str(node, "rpc"), node_str(node, "p2p"), node_str(node, "log"));
+  }
+  json_t *storage = json_object_get(view, "storage");
+  if (json_array_size(storage)) printf("storage nodes (zgs_ JSON-RPC; height = last chain block read):\n");
+  json_array_foreach(storage, i, node) {
+    json_t *pid = json_object_get(node, "pid"), *h = json_object_get(node, "height");
+    char ptxt[32] = "stopped", htxt[32] = "-";
+    if (json_is_integer(pid)) snprintf(ptxt, sizeof ptxt, "pid %" JSON_INTEGER_FORMAT, json_integer_value(pid));
+    if (json_is_integer(h)) snprintf(htxt, sizeof htxt, "%" JSON_INTEGER_FORMAT, json_integer_value(h));
+    printf("  %-4s %-12s height %-6s rpc %s  shard %" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT
+           "  chain %s%s%s  log %s\n",
+           node_str(node, "name"), ptxt, htxt, node_str(node, "rpc"), json_integer_value(json_object_get(node, "shard")),
+           json_integer_value(json_object_get(node, "num_shard")), node_str(node, "chain_rpc"),
+           json_object_get(node, "beneficiary") ? "  miner " : "", node_str(node, "beneficiary"), node_str(node, "log"));
+  }
+  json_t *das = json_object_get(view, "da_signers");
+  if (json_array_size(das)) printf("DA signers (registered and opted in at genesis; height = its chain's):\n");
+  json_array_foreach(das, i, node) {
+    json_t *pid = json_object_get(node, "pid");
+    char ptxt[32] = "stopped";
+    if (json_is_integer(pid)) snprintf(ptxt, sizeof ptxt, "pid %" JSON_INTEGER_FORMAT, json_integer_value(pid));
+    printf("  %-4s %-12s endpoint %s  address %s  chain %s  log %s\n", node_str(node, "name"), ptxt,
+           node_str(node, "endpoint"), node_str(node, "address"), node_str(node, "chain_rpc"), node_str(node, "log"));
   }
   const char *name;
   json_t *addr;
@@ -779,24 +870,25 @@ static void print_json(const json_t *view) {
 
 /* Stops every running node of state; true when all are gone. */
 static bool stop_all(const json_t *state, double grace) {
-  json_t *nodes = json_object_get(state, "nodes"), *node;
+  json_t *nodes = all_nodes(state), *node;
   size_t i;
-  pid_t pids[MAX_VALIDATORS] = {0};
+  pid_t pids[MAX_NODES] = {0};
   /* SIGTERM to all first, so they shut down in parallel. */
   json_array_foreach(nodes, i, node) {
-    if (i >= MAX_VALIDATORS) break;
+    if (i >= MAX_NODES) break;
     pids[i] = zg__devnet_node_pid(node);
     if (pids[i]) kill(pids[i], SIGTERM);
   }
   bool ok = true;
   json_array_foreach(nodes, i, node) {
-    if (i >= MAX_VALIDATORS) break;
+    if (i >= MAX_NODES) break;
     if (pids[i] && !stop_pid(pids[i], node_str(node, "config"), grace, false)) {
       fprintf(stderr, "zg devnet: %s (pid %d) would not stop\n", node_str(node, "name"), (int)pids[i]);
       ok = false;
     }
     if (!zg__devnet_node_pid(node)) unlink(node_str(node, "pid_file"));
   }
+  json_decref(nodes);
   return ok;
 }
 
@@ -826,10 +918,10 @@ static bool check_not_running(const char *dir) {
   if (access(path, F_OK) != 0) return true;
   json_t *old = zg__devnet_load(dir);
   if (!old) return false; /* unreadable state: do not overwrite blindly */
-  json_t *node;
+  json_t *node, *nodes = all_nodes(old);
   size_t i;
   bool ok = true;
-  json_array_foreach(json_object_get(old, "nodes"), i, node) {
+  json_array_foreach(nodes, i, node) {
     pid_t pid = zg__devnet_node_pid(node);
     if (pid) {
       fprintf(stderr,
@@ -841,7 +933,7 @@ static bool check_not_running(const char *dir) {
     }
   }
   if (ok) /* a stopped devnet: up makes a new chain, so the old nodes' dirs go */
-    json_array_foreach(json_object_get(old, "nodes"), i, node) {
+    json_array_foreach(nodes, i, node) {
       const char *cfg = node_str(node, "config");
       const char *slash = strrchr(cfg, '/');
       if (slash && slash > cfg) {
@@ -850,6 +942,7 @@ static bool check_not_running(const char *dir) {
         rm_rf(ndir);
       }
     }
+  json_decref(nodes);
   json_decref(old);
   return ok;
 }
@@ -865,12 +958,25 @@ static int devnet_up(int argc, char **argv) {
       o.json = true;
     } else if (strcmp(a, "--no-start") == 0) {
       o.no_start = true;
+    } else if (strcmp(a, "--miners") == 0) {
+      o.storage.miners = true;
     } else if (!val) {
       return zg__cli_usage_error("devnet", "unknown argument '%s' (or missing value)", a);
     } else if (strcmp(a, "--validators") == 0) {
       if (!parse_uint(val, MAX_VALIDATORS, &v) || v < 1)
         return zg__cli_usage_error("devnet", "--validators wants 1..%d", MAX_VALIDATORS);
       o.n = (unsigned)v, i++;
+    } else if (strcmp(a, "--da-signers") == 0) {
+      if (!parse_uint(val, ZG_DEVNET_MAX_DA_SIGNERS, &v))
+        return zg__cli_usage_error("devnet", "--da-signers wants 0..%d", ZG_DEVNET_MAX_DA_SIGNERS);
+      o.da_signers = (unsigned)v, i++;
+    } else if (strcmp(a, "--storage") == 0) {
+      if (!parse_uint(val, MAX_STORAGE, &v)) return zg__cli_usage_error("devnet", "--storage wants 0..%d", MAX_STORAGE);
+      o.storage.count = (unsigned)v, i++;
+    } else if (strcmp(a, "--shards") == 0) {
+      if (!parse_uint(val, MAX_STORAGE, &v) || v < 1)
+        return zg__cli_usage_error("devnet", "--shards wants 1..%d", MAX_STORAGE);
+      o.storage.shards = (unsigned)v, i++;
     } else if (strcmp(a, "--lanes") == 0) {
       if (!parse_uint(val, MAX_LANES, &v) || v < 1)
         return zg__cli_usage_error("devnet", "--lanes wants 1..%d", MAX_LANES);
@@ -904,7 +1010,13 @@ static int devnet_up(int argc, char **argv) {
     }
   }
   if (!o.dir) return zg__cli_usage_error("devnet", "up: missing --dir DIR");
-  if (!mkdir_p(o.dir)) {
+  if (!o.storage.shards) o.storage.shards = 1;
+  if (o.storage.shards > 1 && o.storage.shards > o.storage.count)
+    return zg__cli_usage_error("devnet", "--shards %u wants at least as many --storage nodes", o.storage.shards);
+  if (o.storage.miners && !o.storage.count) return zg__cli_usage_error("devnet", "--miners wants --storage N");
+  if (o.n + o.storage.count + o.da_signers > MAX_NODES)
+    return zg__cli_usage_error("devnet", "at most %d nodes (validators + storage)", MAX_NODES);
+  if (!zg__devnet_mkdir_p(o.dir)) {
     fprintf(stderr, "zg devnet: cannot create %s: %s\n", o.dir, strerror(errno));
     return 1;
   }
@@ -918,20 +1030,44 @@ static int devnet_up(int argc, char **argv) {
   if (!state) return 1;
   int rc = 1;
   json_t *view = NULL;
-  pid_t spawned[MAX_VALIDATORS];
+  pid_t spawned[MAX_NODES];
   size_t nspawned = 0;
   if (!self_check(state)) goto out;
   if (!o.no_start) {
     size_t i;
     json_t *node;
-    bool want[MAX_VALIDATORS];
+    bool want[MAX_NODES];
     json_array_foreach(json_object_get(state, "nodes"), i, node) {
       want[i] = true;
       if ((spawned[nspawned] = spawn_node(node)) < 0) goto fail;
       nspawned++;
     }
     if (!o.json) fprintf(stderr, "zg devnet: started %u validators; waiting for the first block...\n", o.n);
-    if (!wait_nodes(state, want, 1, o.timeout)) goto fail;
+    if (!wait_nodes(json_object_get(state, "nodes"), want, 1, o.timeout)) goto fail;
+    /* Storage nodes once the chain runs (their followers would retry, but
+     * a node that cannot start is reported sooner this way). */
+    json_t *storage = json_object_get(state, "storage");
+    json_array_foreach(storage, i, node) {
+      want[i] = true;
+      if ((spawned[nspawned] = spawn_node(node)) < 0) goto fail;
+      nspawned++;
+    }
+    if (json_array_size(storage)) {
+      if (!o.json)
+        fprintf(stderr, "zg devnet: started %u storage nodes (%u shards%s); waiting for them to answer...\n",
+                o.storage.count, o.storage.shards, o.storage.miners ? ", mining" : "");
+      if (!wait_nodes(storage, want, 0, o.timeout)) goto fail;
+    }
+    json_t *das = json_object_get(state, "da_signers");
+    json_array_foreach(das, i, node) {
+      want[i] = true;
+      if ((spawned[nspawned] = spawn_node(node)) < 0) goto fail;
+      nspawned++;
+    }
+    if (json_array_size(das)) {
+      if (!o.json) fprintf(stderr, "zg devnet: started %u DA signers; waiting for them to answer...\n", o.da_signers);
+      if (!wait_nodes(das, want, 0, o.timeout)) goto fail;
+    }
   }
   view = live_view(state);
   if (o.json)
@@ -961,8 +1097,9 @@ fail:
   }
   {
     size_t i;
-    json_t *node;
-    json_array_foreach(json_object_get(state, "nodes"), i, node) unlink(node_str(node, "pid_file"));
+    json_t *node, *nodes = all_nodes(state);
+    json_array_foreach(nodes, i, node) unlink(node_str(node, "pid_file"));
+    json_decref(nodes);
   }
 out:
   json_decref(view);
@@ -983,12 +1120,11 @@ static int devnet_status(const char *dir, bool json) {
   return 0;
 }
 
-/* The index of node name in state, or -1 (with an error). */
-static long find_node(const json_t *state, const char *name) {
+/* The index of node name in nodes (all_nodes), or -1 (with an error). */
+static long find_node(const json_t *nodes, const char *name) {
   size_t i;
   json_t *node;
-  json_array_foreach(json_object_get(state, "nodes"), i, node) if (strcmp(node_str(node, "name"), name) == 0) return
-      (long)i;
+  json_array_foreach(nodes, i, node) if (strcmp(node_str(node, "name"), name) == 0) return (long)i;
   fprintf(stderr, "zg devnet: no node named '%s' in this devnet\n", name);
   return -1;
 }
@@ -996,14 +1132,14 @@ static long find_node(const json_t *state, const char *name) {
 static int devnet_start(const char *dir, const char *name, double timeout) {
   json_t *state = zg__devnet_load(dir);
   if (!state) return 1;
-  json_t *nodes = json_object_get(state, "nodes"), *node;
-  bool want[MAX_VALIDATORS] = {0};
+  json_t *nodes = all_nodes(state), *node;
+  bool want[MAX_NODES] = {0};
   int rc = 1;
   size_t i;
-  long only = name ? find_node(state, name) : -1;
+  long only = name ? find_node(nodes, name) : -1;
   if (name && only < 0) goto out;
   json_array_foreach(nodes, i, node) {
-    if (i >= MAX_VALIDATORS || (only >= 0 && (long)i != only)) continue;
+    if (i >= MAX_NODES || (only >= 0 && (long)i != only)) continue;
     if (zg__devnet_node_pid(node)) {
       if (name) fprintf(stderr, "zg devnet: %s is already running\n", name);
       continue;
@@ -1011,11 +1147,13 @@ static int devnet_start(const char *dir, const char *name, double timeout) {
     if (spawn_node(node) < 0) goto out;
     want[i] = true;
   }
-  /* A restarted node is up once it answers and has a block (its own store
-   * or caught up); whether it keeps up is the caller's question. */
-  if (!wait_nodes(state, want, 1, timeout)) goto out;
+  /* A restarted node is up once it answers and (a validator) has a block
+   * (its own store or caught up); whether it keeps up is the caller's
+   * question. */
+  if (!wait_nodes(nodes, want, 1, timeout)) goto out;
   rc = 0;
 out:
+  json_decref(nodes);
   json_decref(state);
   return rc;
 }
@@ -1024,9 +1162,10 @@ static int devnet_stop(const char *dir, const char *name, bool hard, double grac
   json_t *state = zg__devnet_load(dir);
   if (!state) return 1;
   int rc = 1;
-  long i = find_node(state, name);
+  json_t *nodes = all_nodes(state);
+  long i = find_node(nodes, name);
   if (i >= 0) {
-    json_t *node = json_array_get(json_object_get(state, "nodes"), (size_t)i);
+    json_t *node = json_array_get(nodes, (size_t)i);
     pid_t pid = zg__devnet_node_pid(node);
     if (!pid) {
       fprintf(stderr, "zg devnet: %s is not running\n", name);
@@ -1036,13 +1175,33 @@ static int devnet_stop(const char *dir, const char *name, bool hard, double grac
       rc = 0;
     }
   }
+  json_decref(nodes);
   json_decref(state);
   return rc;
+}
+
+/* `zg devnet --help` and `zg devnet up --help`. */
+static int devnet_help(void) {
+  printf("usage:\n"
+         "  zg devnet up --dir DIR [--validators N (4)] [--lanes K (1)] [--accounts M per lane (8)]\n"
+         "               [--base-port P] [--chain-id ID (16888)] [--epoch-length E (100)] [--block-time T (200ms)]\n"
+         "               [--timeout SECONDS (120)] [--no-start] [--set KEY=VALUE]... [--json]\n"
+         "               [--storage N (0)] [--shards S (1)] [--miners]\n"
+         "  zg devnet status --dir DIR [--json]\n"
+         "  zg devnet down --dir DIR [--grace SECONDS]\n"
+         "  zg devnet start --dir DIR [--node NAME] [--timeout SECONDS]\n"
+         "  zg devnet stop --dir DIR --node NAME [--kill] [--grace SECONDS]\n"
+         "--storage N: N storage nodes s0..s<N-1> following the chain, node j on shard j mod S;\n"
+         "--miners: each storage node mines with a funded lane-0 key (its beneficiary in --json).\n"
+         "see docs/devnet.md\n");
+  return 0;
 }
 
 int zg__cli_devnet(int argc, char **argv) {
   if (argc < 2) return zg__cli_usage_error("devnet", "missing subcommand (up, status, down, start, stop)");
   const char *sub = argv[1];
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return devnet_help();
   if (strcmp(sub, "up") == 0) return devnet_up(argc, argv);
   const char *dir = NULL, *name = NULL;
   bool json = false, hard = false;
