@@ -26,6 +26,11 @@
  * "p2p listening on HOST:PORT", and a storage role in the same process
  * serves on storage.rpc (default 127.0.0.1:5678) instead.
  *
+ * A "kv" section ({"streams": [...] | "all", "dbDir", "pollMs", "noSync"},
+ * src/cli/cli_kv.h, docs/kv.md) runs the KV role beside the storage role:
+ * it replays the log into dbDir (default dataDir/kv) and serves kv_ on the
+ * storage RPC.
+ *
  * A "storage.p2p" section ({"listen", "key", "peers", ...}, src/cli/cli_sync.c,
  * docs/config.md) starts the storage peer sync (zg/storage_sync.h), which
  * prints "storage p2p listening on HOST:PORT key 0x..".
@@ -41,12 +46,14 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_kv.h"
 #include "cli/cli_sync.h"
 #include "zg/config.h"
 #include "zg/log.h"
 #include "zg/storage_contracts.h"
 #include "zg/storage_follower.h"
 #include "zg/storage_miner.h"
+#include "zg/kv_rpc.h"
 #include "zg/storage_node.h"
 #include "zg/validator.h"
 #include "zg/zgs_rpc.h"
@@ -69,6 +76,7 @@ static zg_err_t check_known(zg_config_t *cfg, bool validator) {
   for (size_t i = 0; validator && zg_validator_config_keys[i] && n < 96; i++) keys[n++] = zg_validator_config_keys[i];
   for (size_t i = 0; zg_miner_config_keys[i] && n < 96; i++) keys[n++] = zg_miner_config_keys[i];
   for (size_t i = 0; zg__cli_sync_config_keys[i] && n < 96; i++) keys[n++] = zg__cli_sync_config_keys[i];
+  for (size_t i = 0; zg__cli_kv_config_keys[i] && n < 96; i++) keys[n++] = zg__cli_kv_config_keys[i];
   return zg_config_check_known(cfg, keys, n);
 }
 
@@ -77,12 +85,14 @@ static zg_err_t check_known(zg_config_t *cfg, bool validator) {
 typedef struct {
   zg_miner_t *miner;
   zg_storage_sync_t *sync;
+  zg_kv_t *kv; /* the "kv" section (src/cli/cli_kv.h): kv_ methods */
 } node_ext_t;
 
 static zg_err_t node_rpc_ext(void *arg, zg_rpc_t *rpc, zg_metrics_t *metrics) {
   node_ext_t *x = arg;
   if (x->miner) ZG_TRY(zg_miner_rpc_register(x->miner, rpc, metrics));
   if (x->sync) ZG_TRY(zg_storage_sync_rpc_register(x->sync, rpc, metrics));
+  if (x->kv) ZG_TRY(zg_kv_rpc_register(rpc, x->kv));
   return ZG_OK;
 }
 
@@ -141,6 +151,7 @@ int zg__cli_node(int argc, char **argv) {
   zg_zgs_node_t *node = NULL;
   zg_miner_t *miner = NULL; /* storage.miner (zg/storage_miner.h) */
   zg_storage_sync_t *sync = NULL; /* storage.p2p (zg/storage_sync.h) */
+  zg__cli_kv_t *kvr = NULL;       /* kv (src/cli/cli_kv.h) */
   bool mine_now = false;
   const char *dir, *addr, *chain_rpc = NULL, *flow_text = NULL;
   uint64_t confirmations = 3, start_block = 0, poll_ms = 500;
@@ -223,7 +234,11 @@ int zg__cli_node(int argc, char **argv) {
     fprintf(stderr, "zg node: %s: %s\n", path, msg);
     goto out;
   }
-  node_ext_t ext = {miner, sync};
+  if (zg__cli_kv_start(&kvr, cfg, st, dir, msg, sizeof msg) != ZG_OK) { /* kv */
+    fprintf(stderr, "zg node: %s: %s\n", path, msg);
+    goto out;
+  }
+  node_ext_t ext = {miner, sync, zg__cli_kv_state(kvr)};
   if (zg_zgs_node_start_ext(&node, st, src, &ho, node_rpc_ext, &ext, msg, sizeof msg) != ZG_OK ||
       (mine_now && zg_miner_start(miner) != ZG_OK)) {
     fprintf(stderr, "zg node: %s\n", msg);
@@ -245,6 +260,7 @@ out:
   zg_zgs_node_stop(node);
   zg_miner_destroy(miner);
   zg_storage_sync_destroy(sync);
+  zg__cli_kv_stop(kvr);
   if (src) src->ops->destroy(src);
   zg_storage_close(st);
   zg_config_destroy(cfg);
