@@ -569,8 +569,8 @@ static json_t *write_devnet(const up_opts_t *o, val_t *vals) {
       snprintf(urls[i], sizeof urls[i], "http://127.0.0.1:%u", vals[i].rpc_port);
       rpcs[i] = urls[i];
     }
-    ok = zg__devnet_storage_write(storage, alloc, dir_abs, &o->storage, rpcs, o->n, o->base_port + 2 * o->n,
-                                  o->lanes);
+    ok = zg__devnet_storage_write(storage, alloc, genesis, dir_abs, &o->storage, rpcs, o->n,
+                                  o->base_port + 2 * o->n, o->lanes);
   }
   /* DA signers (before genesis: registered and opted in there). */
   if (ok && o->da_signers) {
@@ -832,7 +832,7 @@ static void print_text(const json_t *view, bool with_keys) {
            "  chain %s%s%s  log %s\n",
            node_str(node, "name"), ptxt, htxt, node_str(node, "rpc"), json_integer_value(json_object_get(node, "shard")),
            json_integer_value(json_object_get(node, "num_shard")), node_str(node, "chain_rpc"),
-           json_object_get(node, "beneficiary") ? "  miner " : "", node_str(node, "beneficiary"), node_str(node, "log"));
+           json_object_get(node, "beneficiary") ? "  beneficiary " : "", node_str(node, "beneficiary"), node_str(node, "log"));
   }
   json_t *das = json_object_get(view, "da_signers");
   if (json_array_size(das)) printf("DA signers (registered and opted in at genesis; height = its chain's):\n");
@@ -868,26 +868,41 @@ static void print_json(const json_t *view) {
   }
 }
 
-/* Stops every running node of state; true when all are gone. */
-static bool stop_all(const json_t *state, double grace) {
-  json_t *nodes = all_nodes(state), *node;
+/* Stops the running nodes of nodes[from, to); true when all are gone.
+ * SIGTERM to all of them first, so they shut down in parallel within one
+ * grace period. */
+static bool stop_set(const json_t *nodes, size_t from, size_t to, double grace) {
+  json_t *node;
   size_t i;
   pid_t pids[MAX_NODES] = {0};
-  /* SIGTERM to all first, so they shut down in parallel. */
   json_array_foreach(nodes, i, node) {
     if (i >= MAX_NODES) break;
+    if (i < from || i >= to) continue;
     pids[i] = zg__devnet_node_pid(node);
     if (pids[i]) kill(pids[i], SIGTERM);
   }
   bool ok = true;
+  double t0 = now_s();
   json_array_foreach(nodes, i, node) {
     if (i >= MAX_NODES) break;
-    if (pids[i] && !stop_pid(pids[i], node_str(node, "config"), grace, false)) {
+    double left = grace - (now_s() - t0);
+    if (pids[i] && !stop_pid(pids[i], node_str(node, "config"), left > 0.1 ? left : 0.1, false)) {
       fprintf(stderr, "zg devnet: %s (pid %d) would not stop\n", node_str(node, "name"), (int)pids[i]);
       ok = false;
     }
-    if (!zg__devnet_node_pid(node)) unlink(node_str(node, "pid_file"));
+    if (pids[i] && !zg__devnet_node_pid(node)) unlink(node_str(node, "pid_file"));
   }
+  return ok;
+}
+
+/* Stops every running node of state; true when all are gone. The nodes that
+ * follow the chain (storage, DA signers) go first: a miner or follower whose
+ * chain is gone may sit in an RPC timeout before it sees its signal. */
+static bool stop_all(const json_t *state, double grace) {
+  json_t *nodes = all_nodes(state); /* the validators first */
+  size_t nval = json_array_size(json_object_get(state, "nodes"));
+  bool ok = stop_set(nodes, nval, json_array_size(nodes), grace);
+  ok = stop_set(nodes, 0, nval, grace) && ok;
   json_decref(nodes);
   return ok;
 }

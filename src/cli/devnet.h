@@ -20,7 +20,8 @@
  * "operator", "node_key"), "accounts" (each "address", "private_key",
  * "lane"), "contracts" (name -> address) and, with storage nodes, "storage"
  * (each "name", "rpc" (its zgs_ JSON-RPC), "shard", "num_shard", "chain_rpc",
- * "config", "log", "pid_file", "data_dir", "beneficiary" when mining). */
+ * "p2p", "p2p_key", "config", "log", "pid_file", "data_dir", and when
+ * mining "miner" (its sender) and "beneficiary"). */
 json_t *zg__devnet_load(const char *dir);
 /* The pid of a node object of the state while that node runs, else 0. */
 pid_t zg__devnet_node_pid(const json_t *node);
@@ -48,12 +49,15 @@ typedef struct {
   bool miners;     /* storage.miner on in every node, each with a funded lane-0 key */
 } zg__devnet_storage_opts_t;
 
-/* Writes DIR/s<j>/config.json for each storage node (zgs RPC on
- * 127.0.0.1:base_port + 2j, following validator j mod nval's RPC at
- * validator_rpc[j mod nval]) and appends its state object to out; with
- * miners, also a lane-0 key per node funded in alloc (address -> wei). */
-bool zg__devnet_storage_write(json_t *out, json_t *alloc, const char *dir_abs, const zg__devnet_storage_opts_t *so,
-                              const char *const *validator_rpc, size_t nval, unsigned base_port, unsigned lanes);
+/* Writes DIR/s<j>/config.json and p2p.key for each storage node (zgs RPC
+ * on 127.0.0.1:base_port + 2j, P2P on the next port, following validator
+ * j mod nval's RPC at validator_rpc[j mod nval]) and appends its state
+ * object to out; with miners, also a lane-0 key per node funded in alloc
+ * (address -> wei), the Reward contract funded and genesis "storage"
+ * mining knobs. */
+bool zg__devnet_storage_write(json_t *out, json_t *alloc, json_t *genesis, const char *dir_abs,
+                              const zg__devnet_storage_opts_t *so, const char *const *validator_rpc, size_t nval,
+                              unsigned base_port, unsigned lanes);
 /* Asks a storage node (a "storage" object of the state) for zgs_getStatus;
  * *height is its logSyncHeight. */
 ZG_WARN_UNUSED zg_err_t zg__devnet_storage_status(uint64_t *height, const json_t *node, unsigned timeout_ms);
