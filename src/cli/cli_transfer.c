@@ -359,9 +359,31 @@ static zg_err_t load_key(zg_secp256k1_sk_t *sk, const char *text, const char *fi
   return e;
 }
 
+/* The submissionIndex of the Flow Submit log among a receipt's logs (the
+ * first word of its data). */
+static zg_err_t submit_index(uint64_t *out, const json_t *logs) {
+  uint8_t topic[32];
+  char want[67];
+  zg_abi_event_topic(topic, ZG_FLOW_EVENT_SUBMIT, strlen(ZG_FLOW_EVENT_SUBMIT));
+  zg_hex_encode(want, topic, 32);
+  size_t i;
+  const json_t *l;
+  json_array_foreach(logs, i, l) {
+    const char *t0 = json_string_value(json_array_get(json_object_get(l, "topics"), 0));
+    const char *data = json_string_value(json_object_get(l, "data"));
+    uint8_t w[32];
+    if (!t0 || strcasecmp(t0, want) != 0 || !data || strlen(data) < 66 || zg_hex_decode(w, 32, data, 66) != ZG_OK)
+      continue;
+    *out = zg_load_be64(w + 24);
+    return ZG_OK;
+  }
+  return ZG_ENOTFOUND;
+}
+
 /* Sends Flow.submit for fr from the key's account with the market fee and
  * waits (up to 120 s) for its receipt; a reverted submission is an error. */
-static zg_err_t chain_submit(const char *url, const zg_secp256k1_sk_t *sk, const zg_file_root_t *fr) {
+static zg_err_t chain_submit(const char *url, const zg_secp256k1_sk_t *sk, const zg_file_root_t *fr,
+                             const zg_buf_t *tags, uint64_t *sub_seq) {
   zg_rpc_client_t *c = NULL;
   zg_buf_t cd, raw;
   zg_buf_init(&cd);
@@ -386,7 +408,8 @@ static zg_err_t chain_submit(const char *url, const zg_secp256k1_sk_t *sk, const
   if (e == ZG_OK) e = chain_u64(c, &nonce, "eth_getTransactionCount", json_pack("[s, s]", from_text, "pending"));
   if (e == ZG_OK) e = chain_u64(c, &chain_id, "eth_chainId", json_array());
   if (e == ZG_OK) e = chain_u256(c, &gas_price, "eth_gasPrice", json_array());
-  if (e == ZG_OK) e = zg_flow_submit_encode(&cd, fr->layout.size, NULL, 0, fr->nodes, fr->layout.nnodes, &from);
+  if (e == ZG_OK) e = zg_flow_submit_encode(&cd, fr->layout.size, tags ? tags->ptr : NULL, tags ? tags->len : 0, fr->nodes,
+                                              fr->layout.nnodes, &from);
   if (e != ZG_OK) goto out;
   zg_tx_t f;
   memset(&f, 0, sizeof f);
@@ -453,6 +476,7 @@ static zg_err_t chain_submit(const char *url, const zg_secp256k1_sk_t *sk, const
       const char *st = json_string_value(json_object_get(r, "status"));
       e = st && strcmp(st, "0x1") == 0 ? ZG_OK : ZG_EREVERT;
       if (e != ZG_OK) fprintf(stderr, "zg upload: Flow.submit %s reverted\n", txh);
+      if (e == ZG_OK && sub_seq) e = submit_index(sub_seq, json_object_get(r, "logs"));
       json_decref(r);
       break;
     }
@@ -489,11 +513,33 @@ static zg_err_t wait_known(node_t *nodes, size_t n, const char *hex, uint64_t si
   return ZG_OK;
 }
 
+/* Waits (up to 120 s) until every live node knows tx sub; sets seq and
+ * start from it. */
+static zg_err_t wait_seq(node_t *nodes, size_t n, uint64_t sub, uint64_t *seq, uint64_t *start) {
+  for (size_t i = 0; i < n; i++) {
+    json_t *tx = NULL;
+    for (int k = 0; k < 1200 && !atomic_load(&nodes[i].bad); k++) {
+      json_t *r = NULL;
+      ZG_TRY(call_once(&nodes[i], &r, "zgs_getFileInfoByTxSeq", json_pack("[I]", (json_int_t)sub)));
+      tx = json_object_get(r, "tx");
+      if (tx) *start = (uint64_t)json_integer_value(json_object_get(tx, "startEntryIndex"));
+      json_decref(r);
+      if (tx) break;
+      usleep(100000);
+    }
+    if (!tx && !atomic_load(&nodes[i].bad)) return ZG_ETIMEOUT;
+  }
+  *seq = sub;
+  return ZG_OK;
+}
+
 /* Makes every node know the entry; sets seq and start. With chain (NULL:
  * the dev-only path) the entry is submitted there when the first node does
  * not know it yet. */
 static zg_err_t ensure_entry(node_t *nodes, size_t n, const zg_file_root_t *fr, uint64_t *seq, uint64_t *start,
-                             bool *finalized, uint64_t *uploaded, const char *chain, const zg_secp256k1_sk_t *sk) {
+                             bool *finalized, uint64_t *uploaded, const char *chain, const zg_secp256k1_sk_t *sk,
+                             const zg_buf_t *tags) {
+  uint64_t sub = UINT64_MAX;
   char hex[67];
   zg_hex_encode(hex, fr->root, 32);
   size_t first = 0;
@@ -504,7 +550,9 @@ static zg_err_t ensure_entry(node_t *nodes, size_t n, const zg_file_root_t *fr, 
     json_t *tx = json_object_get(r, "tx");
     bool known = tx && (uint64_t)json_integer_value(json_object_get(tx, "size")) == fr->layout.size;
     json_decref(r);
-    if (!known) ZG_TRY(chain_submit(chain, sk, fr));
+    /* A tagged submission (a KV write) is a new log entry even for bytes
+     * the log already holds: submit it always and use its own seq. */
+    if (!known || tags) ZG_TRY(chain_submit(chain, sk, fr, tags, tags ? &sub : NULL));
     ZG_TRY(wait_known(nodes, n, hex, fr->layout.size));
   }
   for (size_t i = 0; i < n; i++) {
@@ -550,7 +598,7 @@ static zg_err_t ensure_entry(node_t *nodes, size_t n, const zg_file_root_t *fr, 
     *seq = s;
     *start = p;
   }
-  return ZG_OK;
+  return sub == UINT64_MAX ? ZG_OK : wait_seq(nodes, n, sub, seq, start);
 }
 
 /* True when node nd already has segment i of tx seq (a one-chunk read). */
@@ -629,7 +677,7 @@ static int parse_common(const char *verb, int argc, char **argv, const char **po
 }
 
 int zg__cli_upload(int argc, char **argv) {
-  const char *pos[1], *nodelist, *chain = NULL, *key = NULL, *key_file = NULL;
+  const char *pos[1], *nodelist, *chain = NULL, *key = NULL, *key_file = NULL, *tags_hex = NULL;
   unsigned jobs;
   bool json;
   /* Take the chain flags out; the rest is common with download. */
@@ -640,6 +688,8 @@ int zg__cli_upload(int argc, char **argv) {
       chain = argv[++i];
     } else if (i > 0 && i + 1 < argc && strcmp(argv[i], "--key") == 0) {
       key = argv[++i];
+    } else if (i > 0 && i + 1 < argc && strcmp(argv[i], "--tags") == 0) {
+      tags_hex = argv[++i];
     } else if (i > 0 && i + 1 < argc && strcmp(argv[i], "--key-file") == 0) {
       key_file = argv[++i];
     } else {
@@ -650,7 +700,15 @@ int zg__cli_upload(int argc, char **argv) {
   if (rc) return rc;
   zg_secp256k1_sk_t sk;
   memset(&sk, 0, sizeof sk);
-  if ((key || key_file) && !chain) return zg__cli_usage_error("upload", "--key/--key-file need --chain URL");
+  if ((key || key_file || tags_hex) && !chain)
+    return zg__cli_usage_error("upload", "--key/--key-file/--tags need --chain URL");
+  /* --tags 0x..: the submission's tags (a KV write's StreamDomain ‖ stream ids, docs/kv.md). */
+  zg_buf_t tags;
+  zg_buf_init(&tags);
+  if (tags_hex && (zg_hex_decode_buf(&tags, tags_hex, strlen(tags_hex)) != ZG_OK || tags.len == 0)) {
+    zg_buf_clear(&tags);
+    return zg__cli_usage_error("upload", "--tags takes 0x + hex bytes");
+  }
   if (chain && load_key(&sk, key, key_file) != ZG_OK)
     return zg__cli_usage_error("upload", "--chain needs --key 0x<64 hex> or --key-file PATH holding one");
   node_t nodes[MAX_NODES];
@@ -678,7 +736,8 @@ int zg__cli_upload(int argc, char **argv) {
   bool finalized[MAX_NODES];
   uint64_t uploaded[MAX_NODES], start = 0, skipped = 0;
   *u = (upload_t){.fd = fd, .fr = &fr, .tree = tree, .nodes = nodes, .nnodes = nn};
-  if (e == ZG_OK) e = ensure_entry(nodes, nn, &fr, &u->seq, &start, finalized, uploaded, chain, &sk);
+  if (e == ZG_OK) e = ensure_entry(nodes, nn, &fr, &u->seq, &start, finalized, uploaded, chain, &sk,
+                                   tags.len ? &tags : NULL);
   if (e == ZG_OK) e = plan_jobs(u, start, finalized, uploaded, &skipped);
   if (e != ZG_OK) goto out;
   uint64_t total = 0;
@@ -722,6 +781,7 @@ out:
   zg_merkle_tree_destroy(tree);
   free(roots.roots.ptr);
   close(fd);
+  zg_buf_clear(&tags);
   zg_memwipe(&sk, sizeof sk);
   return rc;
 }
