@@ -121,6 +121,13 @@ typedef struct {
 void zg_file_merkle_init(zg_file_merkle_t *b, zg_segment_root_fn on_segment, void *arg);
 /* Feeds len bytes. ZG_EOVERFLOW when the total would exceed ZG_FILE_MAX_BYTES. */
 ZG_WARN_UNUSED zg_err_t zg_file_merkle_update(zg_file_merkle_t *b, const void *data, size_t len);
+/* Feeds one whole 256 KiB segment by its root, as computed elsewhere with
+ * zg_merkle_segment_root(root, data, ZG_SEGMENT_BYTES, 0) (on other threads:
+ * segment roots are independent); the same as feeding its bytes with
+ * _update. The builder must be at a segment boundary (every byte fed so far
+ * forms whole segments): ZG_EINVAL otherwise; ZG_EOVERFLOW past
+ * ZG_FILE_MAX_BYTES. */
+ZG_WARN_UNUSED zg_err_t zg_file_merkle_update_segment(zg_file_merkle_t *b, const uint8_t root[32]);
 /* Applies the flow padding and writes the root, layout and nodes. ZG_EINVAL
  * when no byte was fed (0G rejects empty files). The builder must be
  * re-initialised before reuse. */

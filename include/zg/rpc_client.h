@@ -43,6 +43,15 @@ const char *zg_rpc_client_url(const zg_rpc_client_t *c);
 ZG_WARN_UNUSED zg_err_t zg_rpc_client_call(zg_rpc_client_t *c, json_t **result, zg_rpc_error_t *rerr,
                                            const char *method, json_t *params);
 
+/*
+ * Like zg_rpc_client_call, but posts a request the caller has already
+ * encoded (body, len: a complete JSON-RPC request object, borrowed for the
+ * call). For hot paths that write their requests straight into a reused
+ * buffer (zg upload's segment batches) instead of building jansson values.
+ */
+ZG_WARN_UNUSED zg_err_t zg_rpc_client_call_body(zg_rpc_client_t *c, json_t **result, zg_rpc_error_t *rerr,
+                                                const void *body, size_t len);
+
 /* Posts len raw bytes and appends the response body to out; *status gets
  * the HTTP status. For tests of malformed requests. */
 ZG_WARN_UNUSED zg_err_t zg_rpc_client_post(zg_rpc_client_t *c, zg_buf_t *out, long *status, const void *body,

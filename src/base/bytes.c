@@ -4,6 +4,8 @@
  */
 #include "zg/bytes.h"
 
+#include "base/base64_internal.h"
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +128,7 @@ zg_err_t zg_hex_decode_loose(zg_buf_t *buf, const char *s, size_t slen) {
 static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 size_t zg_base64_encode(char *out, const uint8_t *in, size_t n) {
-  size_t o = 0, i = 0;
+  size_t i = zg__base64_encode_bulk(out, in, n), o = i / 3 * 4; /* vector steps first */
   for (; i + 3 <= n; i += 3) {
     uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
     out[o++] = b64chars[v >> 18];
@@ -176,8 +178,10 @@ zg_err_t zg_base64_decode(zg_buf_t *buf, const char *s, size_t slen) {
   const uint8_t *in = (const uint8_t *)s;
   uint8_t *out = buf->ptr + buf->len;
   /* Every quantum but the last: four alphabet symbols, no padding. */
-  size_t full = slen - 4;
-  for (size_t i = 0; i < full; i += 4) {
+  size_t full = slen - 4, i = 0;
+  if (!zg__base64_decode_bulk(out, in, full, &i)) goto bad; /* vector steps first */
+  out += i / 4 * 3;
+  for (; i < full; i += 4) {
     uint8_t a = b64dec[in[i]], b = b64dec[in[i + 1]], c = b64dec[in[i + 2]], d = b64dec[in[i + 3]];
     if ((a | b | c | d) & 0x80) goto bad;
     uint32_t w = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | d;

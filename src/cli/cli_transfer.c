@@ -36,6 +36,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,13 +54,14 @@
 #include "zg/tx.h"
 
 #define MAX_NODES 16
-#define BATCH 4
+#define BATCH 16
 #define TIMEOUT_MS 120000
 
 typedef struct {
   char url[256];
   uint32_t shard_id, num_shard;
   _Atomic bool bad;
+  _Atomic uint32_t batch_cap; /* segments per request; lowered when the node says a body is too large */
 } node_t;
 
 static int parse_nodes(const char *verb, node_t *nodes, size_t *n, const char *list) {
@@ -189,27 +191,85 @@ static void on_segment(void *arg, uint64_t index, const uint8_t root[32]) {
   if (r->err == ZG_OK) r->err = zg_buf_append(&r->roots, root, 32);
 }
 
-static zg_err_t file_roots(int fd, zg_file_root_t *out, roots_t *roots) {
-  zg_file_merkle_t *b = malloc(sizeof *b);
-  uint8_t *buf = malloc(1u << 20);
-  zg_err_t e = ZG_ENOMEM;
-  if (!b || !buf) goto out;
-  zg_file_merkle_init(b, on_segment, roots);
-  for (;;) {
-    ssize_t n = read(fd, buf, 1u << 20);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      e = ZG_EIO;
-      goto out;
+/* Segment roots of the file's whole segments, hashed on several threads:
+ * each claims ROOT_STEP segments at a time, preads them into its own buffer
+ * and writes their roots at their index. */
+#define ROOT_STEP 4
+
+typedef struct {
+  int fd;
+  uint64_t nfull; /* whole 256 KiB segments */
+  uint8_t (*roots)[32];
+  _Atomic uint64_t next;
+  _Atomic int err;
+} root_pool_t;
+
+static void *root_worker(void *arg) {
+  root_pool_t *p = arg;
+  uint8_t *buf = malloc((size_t)ROOT_STEP * ZG_SEGMENT_BYTES);
+  if (!buf) atomic_store(&p->err, ZG_ENOMEM);
+  while (buf && atomic_load(&p->err) == ZG_OK) {
+    uint64_t first = atomic_fetch_add(&p->next, ROOT_STEP);
+    if (first >= p->nfull) break;
+    uint64_t n = p->nfull - first < ROOT_STEP ? p->nfull - first : ROOT_STEP;
+    size_t want = (size_t)n * ZG_SEGMENT_BYTES, got = 0;
+    while (got < want) {
+      ssize_t r = pread(p->fd, buf + got, want - got, (off_t)(first * ZG_SEGMENT_BYTES + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      got += (size_t)r;
     }
-    if (n == 0) break;
-    e = zg_file_merkle_update(b, buf, (size_t)n);
-    if (e != ZG_OK) goto out;
+    if (got < want) {
+      atomic_store(&p->err, ZG_EIO);
+      break;
+    }
+    for (uint64_t k = 0; k < n; k++)
+      if (zg_merkle_segment_root(p->roots[first + k], buf + k * ZG_SEGMENT_BYTES, ZG_SEGMENT_BYTES, 0) != ZG_OK)
+        atomic_store(&p->err, ZG_EINVAL);
   }
-  e = zg_file_merkle_final(b, out);
+  free(buf);
+  return NULL;
+}
+
+/* The file root and every segment root. The whole segments are hashed on up
+ * to `threads` threads (segment roots are independent), then fed in order to
+ * the streaming builder by their roots, and the tail (under one segment) as
+ * bytes: the same result as streaming every byte through the builder. */
+static zg_err_t file_roots(int fd, unsigned threads, zg_file_root_t *out, roots_t *roots) {
+  struct stat stt;
+  if (fstat(fd, &stt) != 0 || stt.st_size < 0) return ZG_EIO;
+  uint64_t size = (uint64_t)stt.st_size;
+  root_pool_t pool = {.fd = fd, .nfull = size / ZG_SEGMENT_BYTES};
+  zg_file_merkle_t *b = malloc(sizeof *b);
+  uint8_t *tail = malloc(ZG_SEGMENT_BYTES);
+  pool.roots = malloc((size_t)(pool.nfull ? pool.nfull : 1) * 32);
+  zg_err_t e = ZG_ENOMEM;
+  if (!b || !tail || !pool.roots) goto out;
+  atomic_init(&pool.next, 0);
+  atomic_init(&pool.err, ZG_OK);
+  pthread_t th[16];
+  unsigned nth = 0;
+  if (threads > 16) threads = 16;
+  for (unsigned k = 1; k < threads && pool.nfull > k * ROOT_STEP; k++)
+    if (pthread_create(&th[nth], NULL, root_worker, &pool) == 0) nth++;
+  root_worker(&pool); /* this thread takes its share too */
+  for (unsigned k = 0; k < nth; k++) pthread_join(th[k], NULL);
+  if ((e = (zg_err_t)atomic_load(&pool.err)) != ZG_OK) goto out;
+  zg_file_merkle_init(b, on_segment, roots);
+  for (uint64_t i = 0; i < pool.nfull && e == ZG_OK; i++) e = zg_file_merkle_update_segment(b, pool.roots[i]);
+  size_t rest = (size_t)(size - pool.nfull * ZG_SEGMENT_BYTES), got = 0;
+  while (e == ZG_OK && got < rest) {
+    ssize_t r = pread(fd, tail + got, rest - got, (off_t)(pool.nfull * ZG_SEGMENT_BYTES + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) e = ZG_EIO;
+    else got += (size_t)r;
+  }
+  if (e == ZG_OK) e = zg_file_merkle_update(b, tail, rest);
+  if (e == ZG_OK) e = zg_file_merkle_final(b, out);
   if (e == ZG_OK) e = roots->err;
 out:
-  free(buf);
+  free(pool.roots);
+  free(tail);
   free(b);
   return e;
 }
@@ -234,53 +294,100 @@ typedef struct {
   progress_t prog;
 } upload_t;
 
-static zg_err_t upload_job(upload_t *u, zg_rpc_client_t *c, const job_t *j, uint8_t *buf, zg_merkle_proof_t *proof) {
-  json_t *list = json_array();
-  if (!list) return ZG_ENOMEM;
+/* Appends the printf-formatted text to b. */
+static zg_err_t buf_printf(zg_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static zg_err_t buf_printf(zg_buf_t *b, const char *fmt, ...) {
+  char tmp[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof tmp) return ZG_EINVAL;
+  return zg_buf_append(b, tmp, (size_t)n);
+}
+
+/* Appends {"root":..,"data":"<base64>","index":..,"proof":..,"fileSize":..}
+ * for segment i: read from the file into buf, encoded straight into body. */
+static zg_err_t segment_json(upload_t *u, zg_buf_t *body, uint64_t i, const char *roothex, uint8_t *buf,
+                             zg_merkle_proof_t *proof, uint64_t *real_out) {
+  size_t len;
+  ZG_TRY(zg_segment_data_len(&len, &u->fr->layout, i));
+  uint64_t off = i * (uint64_t)ZG_SEGMENT_BYTES;
+  size_t real = u->fr->layout.size - off < len ? (size_t)(u->fr->layout.size - off) : len;
+  if (real < len) memset(buf + real, 0, len - real);
+  for (size_t got = 0; got < real;) {
+    ssize_t r = pread(u->fd, buf + got, real - got, (off_t)(off + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return ZG_EIO;
+    got += (size_t)r;
+  }
+  ZG_TRY(zg_merkle_tree_proof(proof, u->tree, i));
+  ZG_TRY(buf_printf(body, "{\"root\":\"%s\",\"data\":\"", roothex));
+  size_t n64 = zg_base64_encoded_len(len);
+  ZG_TRY(zg_buf_reserve(body, n64 + 1));
+  body->len += zg_base64_encode((char *)body->ptr + body->len, buf, len);
+  ZG_TRY(buf_printf(body, "\",\"index\":%" PRIu64 ",\"proof\":", i));
+  ZG_TRY(zg_merkle_proof_to_json(body, proof));
+  ZG_TRY(buf_printf(body, ",\"fileSize\":%" PRIu64 "}", u->fr->layout.size));
+  *real_out = real;
+  return ZG_OK;
+}
+
+/* Sends segments seg[0..n) of job j as zgs_uploadSegmentsByTxSeq calls of
+ * at most the node's batch_cap segments. The request is written straight
+ * into body (reused across calls: no jansson values, no per-call allocation
+ * once it has grown to a batch). A node whose body limit is below a batch
+ * answers ZG_RPC_TOO_LARGE: the batch is split in halves and the node's cap
+ * lowered for the rest of the run. */
+static zg_err_t upload_segs(upload_t *u, zg_rpc_client_t *c, const job_t *j, const uint64_t *seg, uint32_t n,
+                            zg_buf_t *body, uint8_t *buf, zg_merkle_proof_t *proof) {
+  node_t *nd = &u->nodes[j->node];
+  uint32_t cap = atomic_load(&nd->batch_cap);
+  if (cap == 0) cap = 1;
+  if (n > cap) {
+    for (uint32_t k = 0; k < n; k += cap)
+      ZG_TRY(upload_segs(u, c, j, seg + k, n - k < cap ? n - k : cap, body, buf, proof));
+    return ZG_OK;
+  }
   uint64_t bytes = 0;
-  zg_err_t e = ZG_OK;
   char hex[67];
   zg_hex_encode(hex, u->fr->root, 32);
-  for (uint32_t k = 0; k < j->n && e == ZG_OK; k++) {
-    size_t len;
-    e = zg_segment_data_len(&len, &u->fr->layout, j->seg[k]);
-    if (e != ZG_OK) break;
-    uint64_t off = j->seg[k] * (uint64_t)ZG_SEGMENT_BYTES;
-    size_t real = u->fr->layout.size - off < len ? (size_t)(u->fr->layout.size - off) : len;
-    memset(buf, 0, len);
-    if (pread(u->fd, buf, real, (off_t)off) != (ssize_t)real) {
-      e = ZG_EIO;
-      break;
-    }
-    e = zg_merkle_tree_proof(proof, u->tree, j->seg[k]);
-    json_t *pj = NULL;
-    if (e == ZG_OK) e = zg_merkle_proof_to_jsonv(&pj, proof);
-    if (e != ZG_OK) break;
-    json_t *s = json_pack("{s:s, s:o, s:I, s:o, s:I}", "root", hex, "data", zg_rpc_base64_json(buf, len), "index",
-                          (json_int_t)j->seg[k], "proof", pj, "fileSize", (json_int_t)u->fr->layout.size);
-    if (!s || json_array_append_new(list, s) != 0) e = ZG_ENOMEM;
+  body->len = 0;
+  zg_err_t e = buf_printf(body, "{\"jsonrpc\":\"2.0\",\"id\":%" PRIu64 ",\"method\":\"zgs_uploadSegmentsByTxSeq\",\"params\":[[",
+                          seg[0]);
+  for (uint32_t k = 0; k < n && e == ZG_OK; k++) {
+    uint64_t real = 0;
+    if (k) e = zg_buf_push(body, ',');
+    if (e == ZG_OK) e = segment_json(u, body, seg[k], hex, buf, proof, &real);
     bytes += real;
   }
-  if (e != ZG_OK) {
-    json_decref(list);
-    return e;
-  }
+  if (e == ZG_OK) e = buf_printf(body, "],%" PRIu64 "]}", u->seq);
+  if (e != ZG_OK) return e;
   json_t *res = NULL;
   zg_rpc_error_t re;
   for (int attempt = 0; attempt < 3; attempt++) {
-    e = zg_rpc_client_call(c, &res, &re, "zgs_uploadSegmentsByTxSeq",
-                           json_pack("[O, I]", list, (json_int_t)u->seq));
+    e = zg_rpc_client_call_body(c, &res, &re, body->ptr, body->len);
     json_decref(res);
     if (e == ZG_OK || re.code != 0) break; /* a JSON-RPC refusal is final; transport errors retry */
   }
-  json_decref(list);
+  if (e != ZG_OK && re.code == ZG_RPC_TOO_LARGE && n > 1) {
+    uint32_t half = n / 2, cur = atomic_load(&nd->batch_cap);
+    while (cur > half && !atomic_compare_exchange_weak(&nd->batch_cap, &cur, half)) {
+    }
+    ZG_TRY(upload_segs(u, c, j, seg, half, body, buf, proof));
+    return upload_segs(u, c, j, seg + half, n - half, body, buf, proof);
+  }
   if (e != ZG_OK) {
-    fprintf(stderr, "\nzg upload: %s refused segments %" PRIu64 "..: %s\n", u->nodes[j->node].url, j->seg[0],
-            re.message);
+    fprintf(stderr, "\nzg upload: %s refused segments %" PRIu64 "..: %s\n", nd->url, seg[0], re.message);
     return e;
   }
   progress_add(&u->prog, bytes);
   return ZG_OK;
+}
+
+static zg_err_t upload_job(upload_t *u, zg_rpc_client_t *c, const job_t *j, zg_buf_t *body, uint8_t *buf,
+                           zg_merkle_proof_t *proof) {
+  return upload_segs(u, c, j, j->seg, j->n, body, buf, proof);
 }
 
 static void *upload_worker(void *arg) {
@@ -288,6 +395,8 @@ static void *upload_worker(void *arg) {
   zg_rpc_client_t *clients[MAX_NODES] = {0};
   uint8_t *buf = malloc(ZG_SEGMENT_BYTES);
   zg_merkle_proof_t *proof = malloc(sizeof *proof);
+  zg_buf_t body;
+  zg_buf_init(&body);
   if (!buf || !proof) atomic_store(&u->failed, 1);
   for (size_t i = 0; i < u->nnodes && buf && proof; i++)
     if (zg_rpc_client_create(&clients[i], u->nodes[i].url, TIMEOUT_MS) != ZG_OK) atomic_store(&u->failed, 1);
@@ -296,7 +405,7 @@ static void *upload_worker(void *arg) {
     if (k >= u->njobs) break;
     node_t *nd = &u->nodes[u->jobs[k].node];
     if (atomic_load(&nd->bad)) continue;
-    if (upload_job(u, clients[u->jobs[k].node], &u->jobs[k], buf, proof) != ZG_OK) {
+    if (upload_job(u, clients[u->jobs[k].node], &u->jobs[k], &body, buf, proof) != ZG_OK) {
       /* The node's replicas still get their segments; whether every
        * segment reached a live holder is checked after the run. */
       if (!atomic_exchange(&nd->bad, true))
@@ -304,6 +413,7 @@ static void *upload_worker(void *arg) {
     }
   }
   for (size_t i = 0; i < u->nnodes; i++) zg_rpc_client_destroy(clients[i]);
+  free(body.ptr); /* public file bytes: no wipe */
   free(buf);
   free(proof);
   return NULL;
@@ -676,6 +786,12 @@ static int parse_common(const char *verb, int argc, char **argv, const char **po
   return 0;
 }
 
+/* Threads for the file-root pass: the online CPUs, at most 8. */
+static unsigned hash_threads(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+}
+
 int zg__cli_upload(int argc, char **argv) {
   const char *pos[1], *nodelist, *chain = NULL, *key = NULL, *key_file = NULL, *tags_hex = NULL;
   unsigned jobs;
@@ -715,6 +831,7 @@ int zg__cli_upload(int argc, char **argv) {
   size_t nn;
   memset(nodes, 0, sizeof nodes);
   if ((rc = parse_nodes("upload", nodes, &nn, nodelist))) return rc;
+  for (size_t k = 0; k < nn; k++) atomic_init(&nodes[k].batch_cap, BATCH);
   int fd = open(pos[0], O_RDONLY);
   if (fd < 0) {
     fprintf(stderr, "zg upload: %s: %s\n", pos[0], strerror(errno));
@@ -726,7 +843,7 @@ int zg__cli_upload(int argc, char **argv) {
   zg_merkle_tree_t *tree = NULL;
   upload_t *u = calloc(1, sizeof *u);
   uint64_t t0 = zg_clock_ns();
-  zg_err_t e = u ? file_roots(fd, &fr, &roots) : ZG_ENOMEM;
+  zg_err_t e = u ? file_roots(fd, hash_threads(), &fr, &roots) : ZG_ENOMEM;
   if (e != ZG_OK) {
     fprintf(stderr, "zg upload: %s: %s\n", pos[0], e == ZG_EINVAL ? "empty files cannot be stored" : zg_strerror(e));
     goto out;

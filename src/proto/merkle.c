@@ -215,6 +215,17 @@ zg_err_t zg_file_merkle_update(zg_file_merkle_t *b, const void *data, size_t len
   return ZG_OK;
 }
 
+zg_err_t zg_file_merkle_update_segment(zg_file_merkle_t *b, const uint8_t root[32]) {
+  if (!root || b->buffered || b->nseg) return ZG_EINVAL;
+  if (ZG_SEGMENT_BYTES > ZG_FILE_MAX_BYTES - b->size) return ZG_EOVERFLOW;
+  b->size += ZG_SEGMENT_BYTES;
+  b->leaves += ZG_SECTORS_PER_SEGMENT;
+  uint64_t index = b->leaves / ZG_SECTORS_PER_SEGMENT - 1;
+  if (b->on_segment) b->on_segment(b->arg, index, root);
+  push_peak(b, ZG_SEGMENT_HEIGHT, root);
+  return ZG_OK;
+}
+
 zg_err_t zg_file_merkle_final(zg_file_merkle_t *b, zg_file_root_t *out) {
   memset(out, 0, sizeof *out);
   ZG_TRY(zg_file_layout(&out->layout, b->size));

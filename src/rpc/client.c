@@ -135,11 +135,19 @@ zg_err_t zg_rpc_client_call(zg_rpc_client_t *c, json_t **result, zg_rpc_error_t 
     zg_buf_clear(&body);
     return ZG_ENOMEM;
   }
+  e = zg_rpc_client_call_body(c, result, rerr, body.ptr, body.len);
+  free(body.ptr); /* public request bytes: no wipe needed */
+  return e;
+}
+
+zg_err_t zg_rpc_client_call_body(zg_rpc_client_t *c, json_t **result, zg_rpc_error_t *rerr, const void *body,
+                                 size_t len) {
+  *result = NULL;
+  if (rerr) rerr->code = 0, rerr->message[0] = '\0';
   zg_buf_t resp;
   zg_buf_init(&resp);
   long status = 0;
-  e = zg_rpc_client_post(c, &resp, &status, (const char *)body.ptr, body.len);
-  free(body.ptr); /* public request bytes: no wipe needed */
+  zg_err_t e = zg_rpc_client_post(c, &resp, &status, body, len);
   json_t *r = NULL;
   if (e != ZG_OK) {
     set_err(rerr, 0, "request to %s %s", c->url, e == ZG_ETIMEOUT ? "timed out" : "failed");
