@@ -659,6 +659,11 @@ static bool follow_slot_ok(void *user, uint64_t epoch, uint64_t quorum_id, uint3
   zg_err_t e = q ? zg_rpc_client_create(&c, f->rpc, 10000) : ZG_ENOMEM;
   if (e == ZG_OK) e = zg_da_chain_quorum(c, q, epoch, quorum_id, msg, sizeof msg);
   zg_rpc_client_destroy(c);
+  if (e != ZG_OK) {
+    printf("da signer: slots of epoch %llu quorum %llu: %s (%s)\n", (unsigned long long)epoch,
+           (unsigned long long)quorum_id, zg_strerror(e), e == ZG_ERANGE ? "no such quorum" : msg);
+    fflush(stdout);
+  }
   if (e == ZG_OK || e == ZG_ERANGE) {
     for (size_t i = 0; e == ZG_OK && i < q->n; i++)
       if (memcmp(q->peers[i].pubkey, f->pk, 48) == 0) memcpy(mine, q->peers[i].slots, sizeof mine);

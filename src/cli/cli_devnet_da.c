@@ -146,9 +146,8 @@ static bool write_signer(json_t *out, const da_key_t *k, unsigned i, const char 
   zg_bls_sk_serialize(skb, &k->sk);
   bool ok = write_secret(blsp, skb, 32) && write_secret(ethp, k->eth_sk, 32);
   zg_memwipe(skb, sizeof skb);
-  json_t *cfg = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:s}}", "daSigner", "dataDir", datap, "key",
-                          blsp, "listen", listen, "rpc", chain_rpc, "ethKey", ethp, "endpoint", url, "stake", stake,
-                          "log", "level", "info");
+  json_t *cfg = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s}}", "daSigner", "dataDir", datap, "key", blsp,
+                          "listen", listen, "rpc", chain_rpc, "ethKey", ethp, "endpoint", url, "stake", stake);
   ok = ok && cfg && write_json(cfgp, cfg);
   json_decref(cfg);
   if (!ok) return false;

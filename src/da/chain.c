@@ -21,6 +21,7 @@
 #include "zg/abi.h"
 #include "zg/bls.h"
 #include "zg/da_chain.h"
+#include "zg/staking.h"
 #include "zg/tx.h"
 
 static void say(char *msg, size_t ml, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -141,11 +142,15 @@ zg_err_t zg_da_chain_view(zg_rpc_client_t *c, const zg_abi_value_t **out, zg_abi
 static const zg_eth_addr_t das_addr = {ZG_DASIGNERS_ADDRESS_BYTES};
 static const zg_eth_addr_t dae_addr = {ZG_DAENTRANCE_ADDRESS_BYTES};
 
+/* The epoch comes from Staking.currentEpoch (the epoch the next lane-0
+ * block executes in: Staking records it at each epoch's last block), not
+ * from DASigners.epochNumber: eth_call runs with epoch 0 (exec_call.c does
+ * not know the block's epoch), so that view reads 0 through RPC. */
 zg_err_t zg_da_chain_epoch(zg_rpc_client_t *c, uint64_t *epoch, char *msg, size_t ml) {
   zg_abi_arena_t a;
   const zg_abi_value_t *o;
   zg_abi_arena_init(&a);
-  zg_err_t e = zg_da_chain_view(c, &o, &a, &das_addr, ZG_DAS_EPOCH_NUMBER, NULL, 0, "(uint256)", msg, ml);
+  zg_err_t e = zg_da_chain_view(c, &o, &a, &zg_staking_address, "currentEpoch()", NULL, 0, "(uint64)", msg, ml);
   if (e == ZG_OK) e = zg_abi_get_u64(epoch, &o[0]);
   zg_abi_arena_clear(&a);
   return e;
