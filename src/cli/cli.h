@@ -25,6 +25,7 @@ int zg__cli_devnet(int argc, char **argv);   /* cli_devnet.c */
 int zg__cli_load(int argc, char **argv);     /* cli_load.c */
 int zg__cli_da(int argc, char **argv);       /* cli_da.c */
 int zg__cli_da_server(int argc, char **argv); /* cli_da.c */
+int zg__cli_kv(int argc, char **argv);        /* cli_kv.c */
 /* The "daSigner" role of `zg node` (cli_da.c): starts a signer from the
  * config's daSigner section (dataDir, key, listen, chainId, noSync), or
  * prints why not and returns NULL; stop frees it (NULL is fine). */

@@ -36,6 +36,8 @@ static const verb_t g_verbs[] = {
      "DA: run a signer, disperse a file for a certificate, retrieve a blob (docs/da-node.md)"},
     {"da-server", zg__cli_da_server, "--quorum QFILE [--listen ADDR]",
      "OP Stack alt-DA server: POST /put -> commitment, GET /get/<hex> -> data (docs/da-node.md)"},
+    {"kv", zg__cli_kv, "put|get|grant-writer|result STREAM [...] --node URL [--chain RPC --key K]",
+     "KV streams on the storage log: write through Flow.submit, read from a KV node (docs/kv.md)"},
 };
 #define NVERBS (sizeof g_verbs / sizeof g_verbs[0])
 
