@@ -41,6 +41,42 @@ static bool word_plain_ascii(uint64_t x) {
   return (hit & highs) == 0;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+/* Skips plain bytes (as word_plain_ascii) 32 at a time from i; returns the
+ * first index whose 32-byte step holds a non-plain byte, or where fewer
+ * than 32 bytes remain. A signed compare with 0x20 catches both control
+ * bytes and bytes >= 0x80. */
+__attribute__((target("avx2"))) static size_t skip_plain_avx2(const char *s, size_t i, size_t len) {
+  const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\'), space = _mm256_set1_epi8(0x20);
+  for (; i + 32 <= len; i += 32) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+    __m256i bad = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, bslash)),
+                                  _mm256_cmpgt_epi8(space, v));
+    if (_mm256_movemask_epi8(bad)) break;
+  }
+  return i;
+}
+
+static int g_avx2 = -1; /* -1 unknown; racing threads store the same value */
+
+static size_t skip_plain(const char *s, size_t i, size_t len) {
+  int v = __atomic_load_n(&g_avx2, __ATOMIC_RELAXED);
+  if (v < 0) {
+    __builtin_cpu_init();
+    v = __builtin_cpu_supports("avx2") ? 1 : 0;
+    __atomic_store_n(&g_avx2, v, __ATOMIC_RELAXED);
+  }
+  return v ? skip_plain_avx2(s, i, len) : i;
+}
+#else
+static size_t skip_plain(const char *s, size_t i, size_t len) {
+  (void)s, (void)len;
+  return i;
+}
+#endif
+
 /* Finds the blobs; false when the body does not tokenise as expected or
  * holds a \u0000 escape (then markers could be forged). */
 static bool find_blobs(blob_t **out, size_t *n, const char *s, size_t len) {
@@ -51,6 +87,7 @@ static bool find_blobs(blob_t **out, size_t *n, const char *s, size_t len) {
     size_t start = ++i;
     bool plain = true;
     for (;;) {
+      if (plain) i = skip_plain(s, i, len);
       while (plain && i + 8 <= len) {
         uint64_t w;
         memcpy(&w, s + i, 8);

@@ -108,6 +108,11 @@ static void test_edge_cases(void) {
   for (size_t k = 0; k < sizeof inserts / sizeof inserts[0]; k++) {
     snprintf(doc, sizeof doc, "[\"%.1200s%s%.300s\", \"%.1100s\"]", big, inserts[k], big, big);
     check_load(doc, strlen(doc));
+    /* At every offset within the 32-byte steps of the vector scan. */
+    for (int at = 1090; at < 1160; at++) {
+      snprintf(doc, sizeof doc, "{\"v\":\"%.*s%s%.300s\"}", at, big, inserts[k], big);
+      check_load(doc, strlen(doc));
+    }
   }
 }
 
