@@ -653,6 +653,20 @@ static void fk_msms(void *arg, size_t begin, size_t end, unsigned worker) {
   fk_reduce(J->f, W, begin, end);
 }
 
+/* zg_g1_serialize of a point already normalized (Z = 1, or infinity), without
+ * its inversion: the compressed form is x with C set and S = y
+ * lexicographically largest; infinity is C | I and zeros. */
+static void serialize_normalized(uint8_t out[48], const zg_g1_t *p) {
+  if (zg_g1_is_infinity(p)) {
+    memset(out, 0, 48);
+    out[0] = 0xc0;
+    return;
+  }
+  zg__fp_to_be48(out, &p->x);
+  out[0] |= 0x80;
+  if (zg__fp_is_lex_largest(&p->y)) out[0] |= 0x20;
+}
+
 /* The 128 cell proofs of the polynomial with the 4096 coefficients f. */
 static void fk20_proofs(const zg_kzg_cells_t *ctx, uint8_t *proofs, uint8_t *commitment, const zg_fr_t *f,
                         fk_scratch_t *fs) {
@@ -678,7 +692,7 @@ static void fk20_proofs(const zg_kzg_cells_t *ctx, uint8_t *proofs, uint8_t *com
   for (size_t u = FK_K; u < FK_M; u++) zg_g1_set_infinity(&fs->h[u]);
   fk_fft(ctx, fs->h, false, fs->ftbl, nthreads(ctx));
   zg_g1_normalize_batch(fs->h, FK_M);
-  for (size_t i = 0; i < NCELLS; i++) zg_g1_serialize(proofs + 48 * i, &fs->h[zg_reverse_bits((uint32_t)i, 7)]);
+  for (size_t i = 0; i < NCELLS; i++) serialize_normalized(proofs + 48 * i, &fs->h[zg_reverse_bits((uint32_t)i, 7)]);
 }
 
 /* Cells 0..127 of the polynomial with coefficients f (4096). blk: 4096. */

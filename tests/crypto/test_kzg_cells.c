@@ -127,8 +127,10 @@ static void test_random_blobs(void) {
       CHECK_MEM(c2, commitment, 48);
       CHECK_MEM(cells2, cells, EXT);
       CHECK_MEM(proofs2, proofs, PRF);
-      CHECK_OK(zg_kzg_compute_cells_proofs_commitment(g_ctx, NULL, NULL, c2, blob, BLOB, g_scr));
-      CHECK_MEM(c2, commitment, 48);
+      if (it == 0) { /* the commitment alone */
+        CHECK_OK(zg_kzg_compute_cells_proofs_commitment(g_ctx, NULL, NULL, c2, blob, BLOB, g_scr));
+        CHECK_MEM(c2, commitment, 48);
+      }
       memcpy(cells2, cells, EXT);
     }
     uint64_t all[128];
