@@ -29,23 +29,10 @@ seed=${ZG_INTEROP_SEED:-$(( $(date +%s) % 1000000 ))}
 empty=$(mktemp); "$zg" root "$empty" >/dev/null 2>&1; rc=$?; rm -f "$empty"
 [ $rc = 1 ] || { echo "FAIL: an empty file should exit 1 (0G rejects empty files)"; exit 1; }
 
-if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-  echo "SKIP: npm/node not installed; the 0G SDK interop test needs them"
-  exit 77
-fi
-mkdir -p "$scratch/npm" "$scratch/files" || exit 1
-if [ ! -f "$scratch/npm/node_modules/@0gfoundation/0g-ts-sdk/package.json" ] ||
-   ! grep -q "\"version\": \"$sdk_version\"" "$scratch/npm/node_modules/@0gfoundation/0g-ts-sdk/package.json"; then
-  echo "installing @0gfoundation/0g-ts-sdk@$sdk_version with npm into $scratch/npm"
-  [ -f "$scratch/npm/package.json" ] || echo '{"name":"zg-interop","private":true}' > "$scratch/npm/package.json"
-  if ! (cd "$scratch/npm" && npm install --no-audit --no-fund --loglevel=error \
-          "@0gfoundation/0g-ts-sdk@$sdk_version" > install.log 2>&1); then
-    echo "FAIL: npm could not install @0gfoundation/0g-ts-sdk@$sdk_version (registry unreachable?)"
-    tail -20 "$scratch/npm/install.log"
-    exit 1
-  fi
-fi
-export NODE_PATH="$scratch/npm/node_modules"
+. "$here/npm_lib.sh"
+npm_require "the 0G SDK interop test"
+mkdir -p "$scratch/files" || exit 1
+npm_install "$scratch/npm" "@0gfoundation/0g-ts-sdk@$sdk_version" || exit 1
 js="$here/sdk_root.js"
 
 echo "seed $seed (rerun with ZG_INTEROP_SEED=$seed), random sizes up to $max_mib MiB"

@@ -18,23 +18,9 @@ scratch=${2:-${TMPDIR:-/tmp}}/interop-merkle
 here=$(cd "$(dirname "$0")" && pwd)
 sdk_version=${ZG_SDK_VERSION:-1.2.8}
 seed=${ZG_INTEROP_SEED:-$(( $(date +%s) % 1000000 ))}
-if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-  echo "SKIP: npm/node not installed; the 0G SDK interop test needs them"
-  exit 77
-fi
-mkdir -p "$scratch/npm" || exit 1
-if [ ! -f "$scratch/npm/node_modules/@0gfoundation/0g-ts-sdk/package.json" ] ||
-   ! grep -q "\"version\": \"$sdk_version\"" "$scratch/npm/node_modules/@0gfoundation/0g-ts-sdk/package.json"; then
-  echo "installing @0gfoundation/0g-ts-sdk@$sdk_version with npm into $scratch/npm"
-  [ -f "$scratch/npm/package.json" ] || echo '{"name":"zg-interop","private":true}' > "$scratch/npm/package.json"
-  if ! (cd "$scratch/npm" && npm install --no-audit --no-fund --loglevel=error \
-          "@0gfoundation/0g-ts-sdk@$sdk_version" > install.log 2>&1); then
-    echo "FAIL: npm could not install @0gfoundation/0g-ts-sdk@$sdk_version (registry unreachable?)"
-    tail -20 "$scratch/npm/install.log"
-    exit 1
-  fi
-fi
-export NODE_PATH="$scratch/npm/node_modules"
+. "$here/npm_lib.sh"
+npm_require "the 0G SDK interop test"
+npm_install "$scratch/npm" "@0gfoundation/0g-ts-sdk@$sdk_version" || exit 1
 js="$here/sdk_node.js"
 
 work=$(mktemp -d /tmp/zg_sdk_node.XXXXXX)
