@@ -134,6 +134,10 @@ static zg_err_t parse_segment(zg_rpc_call_t *call, zg_storage_segment_t *s, zg_b
   ZG_TRY(zg_rpc_get_u64(call, &s->file_size, json_object_get(v, "fileSize"), what));
   snprintf(what, sizeof what, "segment %zu data", i);
   ZG_TRY(zg_rpc_get_base64(call, data, json_object_get(v, "data"), ZG_SEGMENT_BYTES, what));
+  /* The ~350 KB base64 text is no longer needed: drop it from the request
+   * tree now (nothing reads it again) so a batch holds one copy of each
+   * segment, not two. */
+  json_object_del((json_t *)v, "data");
   zg_err_t e = zg_merkle_proof_from_jsonv(proof, json_object_get(v, "proof"));
   if (e != ZG_OK)
     return zg_rpc_fail(call, ZG_RPC_INVALID_PARAMS, "invalid params: segment %zu proof is malformed (%s)", i,
