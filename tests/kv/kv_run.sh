@@ -147,5 +147,9 @@ timeout 180 "$zg" kv put "$stream" color white --node "$url" --chain "$rpc" --ke
 v=$(timeout 30 "$zg" kv get "$stream" color --node "$url")
 [ "$v" = white ] && ok || bad "get after the put after restart: '$v'"
 
+# 7. A graceful stop; no sanitizer report in the node's log (ASan builds).
+kill "$(pgrep -P "$pid" -x zg || echo "$pid")"; wait "$pid" 2>/dev/null
+grep -q -E 'runtime error|AddressSanitizer|LeakSanitizer' "$work/n/err" && bad "sanitizer report in the node's log" || ok
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
