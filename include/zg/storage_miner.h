@@ -126,8 +126,11 @@ typedef struct {
 ZG_WARN_UNUSED zg_err_t zg_miner_create(zg_miner_t **out, const zg_miner_cfg_t *cfg, char *msg, size_t msglen);
 /* Stops the thread (joins it), destroys the chain, wipes and frees. NULL is fine. */
 void zg_miner_destroy(zg_miner_t *m);
+/* Ends the miner's thread for good and joins it (idempotent): call it
+ * before the RPC server and metrics it is registered on go away. */
+void zg_miner_halt(zg_miner_t *m);
 /* Starts (or resumes) iterating on the miner's thread. ZG_ENOMEM when the
- * thread cannot start. */
+ * thread cannot start, ZG_ECLOSED after zg_miner_halt. */
 ZG_WARN_UNUSED zg_err_t zg_miner_start(zg_miner_t *m);
 /* Stops iterating (the thread finishes its current iteration and waits). */
 void zg_miner_stop(zg_miner_t *m);

@@ -257,6 +257,7 @@ wait:;
 out:
   zg__cli_da_signer_stop(das);
   zg_validator_stop(val);
+  zg_miner_halt(miner); /* its thread bumps counters of the node's metrics */
   zg_zgs_node_stop(node);
   zg_miner_destroy(miner);
   zg_storage_sync_destroy(sync);

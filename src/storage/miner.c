@@ -176,7 +176,8 @@ static void *thread_main(void *arg);
 zg_err_t zg_miner_start(zg_miner_t *m) {
   pthread_mutex_lock(&m->mu);
   zg_err_t e = ZG_OK;
-  if (!m->thread_started) {
+  if (m->quit) e = ZG_ECLOSED; /* halted */
+  else if (!m->thread_started) {
     if (pthread_create(&m->thread, NULL, thread_main, m) != 0) e = ZG_ENOMEM;
     else m->thread_started = true;
   }
@@ -198,15 +199,22 @@ void zg_miner_stop(zg_miner_t *m) {
   pthread_mutex_unlock(&m->mu);
 }
 
-void zg_miner_destroy(zg_miner_t *m) {
+void zg_miner_halt(zg_miner_t *m) {
   if (!m) return;
   pthread_mutex_lock(&m->mu);
   m->quit = true;
   atomic_store(&m->running, false);
+  m->st.running = false;
   pthread_cond_broadcast(&m->cv);
-  bool joined = m->thread_started;
+  bool join = m->thread_started && !m->joined;
+  m->joined = true;
   pthread_mutex_unlock(&m->mu);
-  if (joined) pthread_join(m->thread, NULL);
+  if (join) pthread_join(m->thread, NULL);
+}
+
+void zg_miner_destroy(zg_miner_t *m) {
+  if (!m) return;
+  zg_miner_halt(m);
   if (m->cfg.chain.destroy) m->cfg.chain.destroy(m->cfg.chain.arg);
   for (unsigned i = 0; m->cache && i < m->cfg.cache_loads; i++) free(m->cache[i].sealed);
   free(m->cache);
@@ -228,26 +236,29 @@ void zg_miner_status(zg_miner_t *m, zg_miner_status_t *out) {
 
 /* ---- chain helpers ---- */
 
-/* eth_call of Mine's sig with one bytes32 argument or none; the return data in ret. */
-static zg_err_t mine_view(zg_miner_t *m, zg_buf_t *ret, const char *sig, const uint8_t *arg32) {
+/* eth_call of a view sig of contract `to` with one bytes32 argument or none; the return data in ret. */
+static zg_err_t view_at(zg_miner_t *m, zg_buf_t *ret, const zg_eth_addr_t *to, const char *sig, const uint8_t *arg32) {
   uint8_t cd[4 + 32];
   char why[160];
   bool reverted = false;
   zg_abi_selector(cd, sig, strlen(sig));
   if (arg32) memcpy(cd + 4, arg32, 32);
-  ZG_TRY(m->cfg.chain.call(m->cfg.chain.arg, ret, &reverted, why, sizeof why, &zg_mine_address, cd,
-                           arg32 ? sizeof cd : 4));
+  ZG_TRY(m->cfg.chain.call(m->cfg.chain.arg, ret, &reverted, why, sizeof why, to, cd, arg32 ? sizeof cd : 4));
   if (reverted) {
-    zg__miner_error(m, "Mine.%s reverted: %s", sig, why);
+    zg__miner_error(m, "%s reverted: %s", sig, why);
     return ZG_EREVERT;
   }
   return ZG_OK;
 }
 
-static zg_err_t mine_u64(zg_miner_t *m, uint64_t *out, const char *sig) {
+static zg_err_t mine_view(zg_miner_t *m, zg_buf_t *ret, const char *sig, const uint8_t *arg32) {
+  return view_at(m, ret, &zg_mine_address, sig, arg32);
+}
+
+static zg_err_t view_u64(zg_miner_t *m, uint64_t *out, const zg_eth_addr_t *to, const char *sig) {
   zg_buf_t r;
   zg_buf_init(&r);
-  zg_err_t e = mine_view(m, &r, sig, NULL);
+  zg_err_t e = view_at(m, &r, to, sig, NULL);
   if (e == ZG_OK && r.len != 32) e = ZG_EJSON;
   if (e == ZG_OK) *out = zg_load_be64(r.ptr + 24);
   zg_buf_clear(&r);
@@ -258,9 +269,11 @@ static zg_err_t ensure_info(zg_miner_t *m) {
   if (m->have_info) return ZG_OK;
   ZG_TRY(m->cfg.chain.info(m->cfg.chain.arg, &m->chain_id, &m->sender));
   m->beneficiary = m->cfg.has_beneficiary ? m->cfg.beneficiary : m->sender;
-  ZG_TRY(mine_u64(m, &m->n_subtasks, "nSubtasks()"));
-  ZG_TRY(mine_u64(m, &m->interval, "subtaskInterval()"));
-  ZG_TRY(mine_u64(m, &m->target_mine_blocks, "targetMineBlocks()"));
+  ZG_TRY(view_u64(m, &m->n_subtasks, &zg_mine_address, "nSubtasks()"));
+  ZG_TRY(view_u64(m, &m->interval, &zg_mine_address, "subtaskInterval()"));
+  ZG_TRY(view_u64(m, &m->target_mine_blocks, &zg_mine_address, "targetMineBlocks()"));
+  ZG_TRY(view_u64(m, &m->first_block, &zg_flow_address, "firstBlock()"));
+  ZG_TRY(view_u64(m, &m->blocks_per_epoch, &zg_flow_address, "blocksPerEpoch()"));
   m->have_info = true;
   pthread_mutex_lock(&m->mu);
   m->st.sender = m->sender;
@@ -379,6 +392,11 @@ static const char *idle_reason(zg_miner_t *m) {
   uint64_t next = m->head + 1;
   if (next <= c->window_start || next - c->window_start > m->target_mine_blocks)
     return "outside the subtask window";
+  /* The epoch's last block is firstBlock + (epoch+1)·blocksPerEpoch; an
+   * answer landing after it is refused, so the last blocks are not mined. */
+  uint64_t end = m->first_block + (c->epoch + 1) * m->blocks_per_epoch;
+  if (m->blocks_per_epoch > ZG__MINER_END_MARGIN && next + ZG__MINER_END_MARGIN > end)
+    return "the epoch ends before an answer could land";
   uint8_t root[32];
   uint64_t len;
   zg_storage_flow_context(m->cfg.storage, root, &len);

@@ -34,6 +34,9 @@ typedef struct {
 } zg__miner_range_t;
 
 enum { ZG__MINER_RANGES = 64 };
+/* Blocks before an epoch's end in which nothing is mined (inclusion takes a
+ * block or two; an answer included in the next epoch is refused). */
+enum { ZG__MINER_END_MARGIN = 2 };
 
 /* One sealed load kept in memory. */
 typedef struct {
@@ -55,7 +58,7 @@ struct zg_miner {
   uint8_t miner_id[32];
   /* Mine's constant parameters (read once). */
   bool have_params;
-  uint64_t n_subtasks, interval, target_mine_blocks;
+  uint64_t n_subtasks, interval, target_mine_blocks, first_block, blocks_per_epoch;
   bool no_simulate; /* the chain's eth_call cannot run Mine.submit */
   /* The loop's state. */
   zg__miner_ctx_t ctx;
@@ -76,7 +79,7 @@ struct zg_miner {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   pthread_t thread;
-  bool thread_started, quit;
+  bool thread_started, quit, joined;
   atomic_bool running;
   /* Status and counters (mu). */
   zg_miner_status_t st;

@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../src/storage/miner_internal.h"
 #include "../contracts/storage_env.h"
@@ -179,6 +180,8 @@ static void world_free(world_t *w) {
   free(w->e);
 }
 
+static unsigned g_cache_loads = 4;
+
 static zg_miner_t *miner_new(world_t *w, const char *state) {
   zg_miner_cfg_t c;
   memset(&c, 0, sizeof c);
@@ -191,7 +194,7 @@ static zg_miner_t *miner_new(world_t *w, const char *state) {
   c.seed = 7;
   c.batch_nonces = 64;
   c.poll_ms = 60000; /* the tests say when the context is read again */
-  c.cache_loads = 4;
+  c.cache_loads = g_cache_loads;
   zg_miner_t *m = NULL;
   char msg[200];
   CHECK_OK(zg_miner_create(&m, &c, msg, sizeof msg));
@@ -456,11 +459,82 @@ static void test_decisions(void) {
   world_free(&w);
 }
 
+/* Process CPU time: the machine is shared, wall time says little. */
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static zg_err_t mem_load(void *arg, uint8_t *out, bool avail[ZG_PORA_SEALS_PER_LOAD], uint64_t start) {
+  (void)avail, (void)start;
+  memcpy(out, arg, ZG_PORA_LOAD_BYTES);
+  return ZG_OK;
+}
+
+/* Figures, printed (never asserted): a load read from the log store and
+ * sealed, the loop's iterations/s with and without the sealed-load cache,
+ * and the pure iteration over an in-memory load, in process CPU time (per
+ * core; the loop is one thread). No hit is possible
+ * (difficulty 2^60). ZG_TEST_ITERS scales the counts. */
+static void test_rate(void) {
+  world_t w;
+  world_init_g(&w, "{\"storage\": {\"blocksPerEpoch\": 10, \"pricePerSector\": \"1000\","
+                   " \"initDifficulty\": 1152921504606846976, \"targetMineBlocks\": 1000}}");
+  add_file(&w, 16384 * 256, ~0ull); /* h = 14 at 16384 */
+  add_file(&w, 32768 * 256, ~0ull); /* h = 15 at 32768: 48 of 64 loads hold data */
+  w.e->block = 12;
+  long n = zgt_iters(2);
+  for (int cached = 0; cached < 2; cached++) {
+    g_cache_loads = cached ? 64 : 0; /* every load of the world fits */
+    zg_miner_t *m = miner_new(&w, NULL);
+    CHECK_OK(zg_miner_prepare(m));
+    CHECK_EQ(m->ctx.flow_length, 65536);
+    uint8_t *load = malloc(ZG_PORA_LOAD_BYTES);
+    bool avail[64];
+    if (!cached) {
+      double t0 = now_s();
+      for (long i = 0; i < 8 * n; i++) CHECK_OK(zg_miner_load(m, load, avail, 32768 + 1024 * (uint64_t)(i % 32)));
+      printf("    miner load from the log store + seal: %.2f ms CPU per 256 KiB load\n", (now_s() - t0) * 1e3 / (8 * n));
+    }
+    zg_miner_outcome_t o;
+    double t0 = now_s();
+    for (long i = 0; i < n; i++) CHECK_OK(zg_miner_step(m, &o));
+    double dt = now_s() - t0;
+    zg_miner_status_t s;
+    zg_miner_status(m, &s);
+    printf("    miner loop%s: %" PRIu64 " iterations in %.2f s CPU = %.0f it/s (%" PRIu64 " loads)\n",
+           cached ? " (all 64 sealed loads cached after first use)" : " (no cache: every load read and sealed)",
+           s.iterations, dt, (double)s.iterations / dt, s.loads);
+    if (cached) {
+      /* Every load cached: the loop's own cost over the pure iteration. */
+      zg_pora_range_t range;
+      zg_u256_t scaled;
+      CHECK_OK(zg__miner_range(m, &range));
+      CHECK_OK(zg_pora_scaled_target(&scaled, &m->ctx.target, m->ctx.flow_length, 1));
+      uint8_t nonce[32] = {0};
+      zg_pora_result_t r;
+      t0 = now_s();
+      for (long i = 0; i < 64 * n; i++) {
+        zg_store_be64(nonce + 24, (uint64_t)i);
+        CHECK_OK(zg_pora_iterate(&r, m->scratch, m->miner_id, nonce, m->ctx.subtask, &range, &scaled, mem_load, load));
+      }
+      dt = now_s() - t0;
+      printf("    pure zg_pora_iterate, in-memory load: %.0f it/s\n", (double)(64 * n) / dt);
+    }
+    free(load);
+    zg_miner_destroy(m);
+  }
+  g_cache_loads = 4;
+  world_free(&w);
+}
+
 int main(int argc, char **argv) {
   zgt_init(argc, argv);
   ZGT_RUN(test_roundtrip);
   ZGT_RUN(test_forged_rejected);
   ZGT_RUN(test_dropped_data);
   ZGT_RUN(test_decisions);
+  ZGT_RUN(test_rate);
   return zgt_done();
 }
