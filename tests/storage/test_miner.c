@@ -36,6 +36,7 @@ typedef struct {
   se_env_t *e;
   uint64_t bump; /* added to the block number at the next head() */
   unsigned sends;
+  int down;      /* head() fails this many more times (the chain's RPC is down) */
 } tchain_t;
 
 static zg_err_t t_info(void *arg, uint64_t *chain_id, zg_eth_addr_t *sender) {
@@ -47,6 +48,10 @@ static zg_err_t t_info(void *arg, uint64_t *chain_id, zg_eth_addr_t *sender) {
 
 static zg_err_t t_head(void *arg, uint64_t *block) {
   tchain_t *t = arg;
+  if (t->down > 0) {
+    t->down--;
+    return ZG_ECONNECT;
+  }
   t->e->block += t->bump;
   t->bump = 0;
   *block = t->e->block;
@@ -459,6 +464,51 @@ static void test_decisions(void) {
   world_free(&w);
 }
 
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+  nanosleep(&ts, NULL);
+}
+
+/* The thread: the chain down at first (errors counted, retried with a
+ * backoff), then an accepted answer; miner_stop freezes the iterations,
+ * start resumes; halt ends it. Waits poll up to 60 s (CI under load). */
+static void test_thread(void) {
+  world_t w;
+  world_init(&w);
+  add_file(&w, 2048 * 256, ~0ull);
+  w.e->block = 12;
+  w.chain.down = 3;
+  zg_miner_t *m = miner_new(&w, NULL);
+  zg_miner_status_t s;
+  CHECK_OK(zg_miner_start(m));
+  for (int i = 0; i < 6000; i++) {
+    zg_miner_status(m, &s);
+    if (s.answers_accepted >= 1) break;
+    sleep_ms(10);
+  }
+  CHECK(s.running);
+  CHECK(s.answers_accepted >= 1);
+  CHECK(s.chain_errors >= 3);
+  zg_miner_stop(m);
+  sleep_ms(300);
+  zg_miner_status(m, &s);
+  uint64_t it = s.iterations;
+  CHECK(!s.running);
+  sleep_ms(300);
+  zg_miner_status(m, &s);
+  CHECK_EQ(s.iterations, it);
+  CHECK_OK(zg_miner_start(m));
+  for (int i = 0; i < 6000 && s.iterations == it; i++) {
+    sleep_ms(10);
+    zg_miner_status(m, &s);
+  }
+  CHECK(s.iterations > it);
+  zg_miner_halt(m);
+  CHECK_EQ(zg_miner_start(m), ZG_ECLOSED);
+  zg_miner_destroy(m);
+  world_free(&w);
+}
+
 /* Process CPU time: the machine is shared, wall time says little. */
 static double now_s(void) {
   struct timespec ts;
@@ -535,6 +585,7 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_forged_rejected);
   ZGT_RUN(test_dropped_data);
   ZGT_RUN(test_decisions);
+  ZGT_RUN(test_thread);
   ZGT_RUN(test_rate);
   return zgt_done();
 }
