@@ -8,10 +8,12 @@
  * of the 128 slots) and each distinct owner's getSigner (BLS key, endpoint)
  * into the peer list zg_da_disperse / zg_da_retrieve take; slot j is
  * column j. Transactions: zg_da_chain_send signs an EIP-155 legacy
- * transaction at eth_gasPrice from the key's account, runs it first as
- * eth_call so a revert's reason is known, sends it and waits for the
- * receipt; a reverted transaction is a verdict (*ok false, reason set),
- * not an error. Nothing here is thread-safe: one client per thread.
+ * transaction at eth_gasPrice from the key's account, sends it and waits
+ * for the receipt; a reverted transaction is a verdict (ok false, reason
+ * set), not an error. Receipts carry no reason and eth_call runs only
+ * views, so a failed submitCertificate's reason comes from its view twin
+ * checkCertificate (run at eth_call's epoch, which the chain reports as 0:
+ * exact while the chain is in epoch 0). Nothing here is thread-safe: one client per thread.
  */
 #ifndef ZG_DA_CHAIN_H
 #define ZG_DA_CHAIN_H
@@ -62,7 +64,7 @@ ZG_WARN_UNUSED zg_err_t zg_da_chain_view(zg_rpc_client_t *c, const zg_abi_value_
 typedef struct {
   bool ok;            /* receipt status 1 */
   char hash[67];      /* 0x + 64 hex */
-  char reason[256];   /* revert reason (eth_call's) when !ok */
+  char reason[256];   /* revert reason when !ok */
   uint64_t block;     /* the receipt's block number */
 } zg_da_tx_result_t;
 

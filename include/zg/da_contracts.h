@@ -99,6 +99,7 @@ extern const zg_sc_contract_t zg_daentrance_contract;
 #define ZG_DAE_GET_STATUS "getStatus(uint256)" /* -> (uint8 status, bytes32 digest, uint256 epoch, string reason) */
 #define ZG_DAE_GET_CERTIFICATE "getCertificate(uint256)"             /* -> bytes (wire form) */
 #define ZG_DAE_BLOB_FEE "blobFee()"                                  /* -> uint256 */
+#define ZG_DAE_CHECK_CERTIFICATE "checkCertificate(bytes)" /* view: submitCertificate's checks -> blob id, or its revert */
 /* Events */
 #define ZG_DAS_EV_NEW_SIGNER "NewSigner(address,bytes,string)"       /* signer indexed */
 #define ZG_DAS_EV_SOCKET_UPDATED "SocketUpdated(address,string)"     /* signer indexed */

@@ -92,7 +92,9 @@ ZG_WARN_UNUSED zg_err_t zg_da_signer_column(zg_da_signer_t *s, zg_buf_t *out, co
                                             uint32_t column);
 
 /* Starts the HTTP endpoints above on addr ("HOST:PORT", port 0 =
- * ephemeral); *port gets the bound port (may be NULL). */
+ * ephemeral); *port gets the bound port (may be NULL). Fault injection for
+ * process tests: with ZG_DA_SIGNER_TEST_CORRUPT=1 in the environment the
+ * signer serves every column with its first cell byte flipped. */
 ZG_WARN_UNUSED zg_err_t zg_da_signer_serve(zg_da_signer_t *s, const char *addr, uint16_t *port);
 
 /* ---- Wire forms (shared with the client) ---- */

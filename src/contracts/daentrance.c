@@ -215,7 +215,10 @@ out:
   return r;
 }
 
-static zg_sc_status_t certify_inner(zg_sc_host_t *h, zg_sc_result_t *res, const zg_abi_value_t *certv) {
+/* Every check of submitCertificate (shared with the checkCertificate view):
+ * *c, *id and *b get the certificate, the blob id and its record. */
+static zg_sc_status_t cert_check(zg_sc_host_t *h, zg_sc_result_t *res, const zg_abi_value_t *certv, zg_da_cert_t *cp,
+                                 uint64_t *idp, blob_t *bp) {
   zg_da_cert_t c;
   zg__da_params_t p;
   if (zg_da_cert_parse(&c, certv->u.bytes, certv->len) != ZG_OK)
@@ -235,6 +238,17 @@ static zg_sc_status_t certify_inner(zg_sc_host_t *h, zg_sc_result_t *res, const 
   if (c.epoch > h->epoch || c.epoch + 1 < h->epoch || c.epoch < b.submit_epoch)
     return zg__sc_revert(res, WHO ": certificate epoch out of range");
   SC_TRY(verify_cert(h, res, &p, &c));
+  *cp = c;
+  *idp = id;
+  *bp = b;
+  return ZG_SC_OK;
+}
+
+static zg_sc_status_t certify_inner(zg_sc_host_t *h, zg_sc_result_t *res, const zg_abi_value_t *certv) {
+  zg_da_cert_t c;
+  uint64_t id;
+  blob_t b;
+  SC_TRY(cert_check(h, res, certv, &c, &id, &b));
   b.status = ZG_DA_STATUS_CERTIFIED;
   b.cert_epoch = c.epoch;
   b.quorum = c.quorum_id;
@@ -246,6 +260,23 @@ static zg_sc_status_t certify_inner(zg_sc_host_t *h, zg_sc_result_t *res, const 
   memcpy(t[0], idv.u.word, 32);
   zg_abi_value_t ev[3] = {zg_abi_fbytes(c.blob_digest, 32), zg_abi_u64(c.epoch), zg_abi_u64(c.quorum_id)};
   SC_HTRY(zg__sc_emit(h, ZG_DAE_EV_CERTIFIED, (const uint8_t(*)[32])t, 1, "(bytes32,uint256,uint256)", ev, 3));
+  zg_abi_value_t rv = zg_abi_u64(id);
+  return zg__sc_ret(res, "(uint256)", &rv, 1);
+}
+
+/* checkCertificate(bytes) view: reverts with submitCertificate's reason when
+ * the certificate would be refused now, else returns the blob id. */
+static zg_sc_status_t m_check_cert(zg_sc_host_t *h, const uint8_t *args, size_t len, zg_sc_result_t *res) {
+  zg_abi_arena_t a;
+  const zg_abi_value_t *it;
+  zg_da_cert_t c;
+  uint64_t id = 0;
+  blob_t b;
+  zg_abi_arena_init(&a);
+  zg_sc_status_t r = zg__sc_args(res, &a, WHO, "(bytes)", args, len, &it);
+  if (r == ZG_SC_OK) r = cert_check(h, res, &it[0], &c, &id, &b);
+  zg_abi_arena_clear(&a);
+  if (r != ZG_SC_OK) return r;
   zg_abi_value_t rv = zg_abi_u64(id);
   return zg__sc_ret(res, "(uint256)", &rv, 1);
 }
@@ -345,6 +376,7 @@ static const zg_sc_method_t dae_methods[] = {
     {ZG_DAE_GET_STATUS, ZG_SC_VIEW, 3000, m_get_status},
     {ZG_DAE_GET_CERTIFICATE, ZG_SC_VIEW, 3000, m_get_certificate},
     {ZG_DAE_BLOB_FEE, ZG_SC_VIEW, 1000, m_blob_fee},
+    {ZG_DAE_CHECK_CERTIFICATE, ZG_SC_VIEW, 300000, m_check_cert},
 };
 
 const zg_sc_contract_t zg_daentrance_contract = {

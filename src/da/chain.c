@@ -286,10 +286,6 @@ zg_err_t zg_da_chain_send(zg_rpc_client_t *c, zg_da_tx_result_t *r, uint64_t *no
     json_decref(gp);
   }
   if (e != ZG_OK) goto out;
-  /* Run it first: a revert's reason comes from here. It is still sent, so
-   * the refusal is on chain (a failed receipt), as a submitter would see. */
-  bool reverts = eth_call(c, &ret, &from, to, value, &cd, r->reason, sizeof r->reason) == ZG_EREVERT;
-  if (!reverts) r->reason[0] = 0;
   zg_tx_t t;
   memset(&t, 0, sizeof t);
   t.type = ZG_TX_LEGACY;
@@ -317,7 +313,20 @@ zg_err_t zg_da_chain_send(zg_rpc_client_t *c, zg_da_tx_result_t *r, uint64_t *no
   }
   json_decref(h);
   if (e == ZG_OK) e = wait_receipt(c, r, timeout_ms ? timeout_ms : 60000);
-  if (e == ZG_OK && !r->ok && !r->reason[0]) say(r->reason, sizeof r->reason, "reverted");
+  /* Receipts carry no reason: a failed transaction's is asked from its
+   * view twin when it has one (eth_call runs only views), else "reverted". */
+  if (e == ZG_OK && !r->ok) {
+    const char *twin = strcmp(sig, ZG_DAE_SUBMIT_CERTIFICATE) == 0 ? ZG_DAE_CHECK_CERTIFICATE : NULL;
+    zg_buf_t cd2;
+    zg_abi_func_t f2;
+    zg_buf_init(&cd2);
+    r->reason[0] = 0;
+    if (twin && zg_abi_func_parse(&f2, &a, twin) == ZG_OK && zg_abi_call_encode(&cd2, &f2, args, n) == ZG_OK &&
+        eth_call(c, &ret, &from, to, NULL, &cd2, r->reason, sizeof r->reason) != ZG_EREVERT)
+      r->reason[0] = 0;
+    zg_buf_clear(&cd2);
+    if (!r->reason[0]) say(r->reason, sizeof r->reason, "reverted (the receipt carries no reason)");
+  }
 out:
   free(rawhex);
   zg_abi_arena_clear(&a);

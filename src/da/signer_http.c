@@ -6,6 +6,7 @@
  * bodies get 400, unverifiable columns 422.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "signer_internal.h"
@@ -77,6 +78,7 @@ static zg_err_t append_cells(zg_da_signer_t *s, zg_buf_t *out, const uint8_t *di
     zg_store_be32(t, c);
     if (!err) err = zg_buf_append(out, t, 4);
     if (!err) err = zg_buf_append(out, col.ptr, col.len);
+    if (!err && s->test_corrupt && col.len) out->ptr[out->len - col.len] ^= 1;
     m++;
   }
   if (!err) zg_store_be32(out->ptr + count_at, m);
@@ -131,6 +133,10 @@ zg_err_t zg_da_signer_serve(zg_da_signer_t *s, const char *addr, uint16_t *port)
   if (port) *port = 0;
   if (!s || !addr) return ZG_EINVAL;
   if (s->http) return ZG_ESTATE;
+  /* Fault injection for process tests (tests/da/da_faults.sh): a signer
+   * that serves corrupt cells, which clients must detect and exclude. */
+  const char *tc = getenv("ZG_DA_SIGNER_TEST_CORRUPT");
+  s->test_corrupt = tc && strcmp(tc, "1") == 0;
   err = zg_http_parse_addr(host, sizeof host, &o.port, addr);
   if (err) return err;
   o.host = host;

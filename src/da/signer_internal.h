@@ -26,6 +26,7 @@ struct zg_da_signer {
   zg_kvdb_dbi_t dbi_hdr, dbi_col;
   zg_http_server_t *http;
   atomic_ulong metrics[ZG__DA_M_N];
+  bool test_corrupt; /* fault injection: serve every column with its first cell byte flipped */
 };
 
 /* Counts one event of kind k (ZG__DA_M_*). */
