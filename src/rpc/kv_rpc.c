@@ -192,6 +192,8 @@ zg_err_t zg_kv_rpc_register(zg_rpc_t *rpc, zg_kv_t *kv) {
       {"kv_getHoldingStreamIds", m_holding},
       {"kv_hasWritePermission", m_has_write},
       {"kv_isAdmin", m_is_admin},
+      /* 0G's TypeScript SDK (StorageKv.isAdmin, 1.2.x) sends this spelling. */
+      {"kv_IsAdmin", m_is_admin},
       {"kv_isSpecialKey", m_is_special},
       {"kv_isWriterOfKey", m_writer_key},
       {"kv_isWriterOfStream", m_writer_stream},
