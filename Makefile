@@ -21,9 +21,10 @@ build-asan: deps
 	@test -x build-asan/zg
 
 # The main job: the self-test of every capability (storage round trip included),
-# then a 4-validator, 2-lane devnet with a few thousand transfers and a Staking
-# call through it (tests/chain/devnet_run.sh; it says so and goes on when the
-# build has no validator role yet).
+# then one devnet (4 validators, 2 lanes, --storage 4 --shards 2 --miners,
+# --da-signers 4) doing real work: transfers and a Staking call, a file through
+# the chain, mining until a reward shows, a DA blob (tests/chain/devnet_run.sh;
+# each step says so and goes on when the build lacks that capability).
 run: build
 	./build/zg selftest
 	@bash tests/chain/devnet_run.sh ./build/zg || [ $$? = 77 ]

@@ -1201,13 +1201,14 @@ static int devnet_help(void) {
          "  zg devnet up --dir DIR [--validators N (4)] [--lanes K (1)] [--accounts M per lane (8)]\n"
          "               [--base-port P] [--chain-id ID (16888)] [--epoch-length E (100)] [--block-time T (200ms)]\n"
          "               [--timeout SECONDS (120)] [--no-start] [--set KEY=VALUE]... [--json]\n"
-         "               [--storage N (0)] [--shards S (1)] [--miners]\n"
+         "               [--storage N (0)] [--shards S (1)] [--miners] [--da-signers N (0)]\n"
          "  zg devnet status --dir DIR [--json]\n"
          "  zg devnet down --dir DIR [--grace SECONDS]\n"
          "  zg devnet start --dir DIR [--node NAME] [--timeout SECONDS]\n"
          "  zg devnet stop --dir DIR --node NAME [--kill] [--grace SECONDS]\n"
          "--storage N: N storage nodes s0..s<N-1> following the chain, node j on shard j mod S;\n"
          "--miners: each storage node mines with a funded lane-0 key (its beneficiary in --json).\n"
+         "--da-signers N: N DA signer nodes following the chain (docs/da-node.md).\n"
          "see docs/devnet.md\n");
   return 0;
 }
