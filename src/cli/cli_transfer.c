@@ -722,6 +722,12 @@ static bool has_segment(zg_rpc_client_t *c, uint64_t seq, uint64_t i) {
   return has;
 }
 
+static int job_cmp(const void *a, const void *b) {
+  const job_t *x = a, *y = b;
+  if (x->seg[0] != y->seg[0]) return x->seg[0] < y->seg[0] ? -1 : 1;
+  return x->node < y->node ? -1 : x->node > y->node;
+}
+
 static zg_err_t plan_jobs(upload_t *u, uint64_t start, const bool *finalized, const uint64_t *uploaded,
                           uint64_t *skipped) {
   uint64_t d = u->fr->layout.data_segments, s0 = start / ZG_SECTORS_PER_SEGMENT;
@@ -754,6 +760,9 @@ static zg_err_t plan_jobs(upload_t *u, uint64_t start, const bool *finalized, co
       return ZG_ERANGE;
     }
   }
+  /* Jobs were planned node by node; in file order instead, the workers keep
+   * every node busy at once rather than one node after the other. */
+  qsort(u->jobs, u->njobs, sizeof *u->jobs, job_cmp);
   return ZG_OK;
 }
 
