@@ -9,8 +9,8 @@
 # from an account that is not a writer is refused (WritePermissionDenied);
 # after grant-writer the same account may write; getNext/getFirst/getLast
 # and the permission queries answer in 0G's shapes; a restarted node keeps
-# its values and its replay cursor. Prints the put/get latencies (not
-# asserted).
+# its values and its replay cursor, also after a kill -9 right after three
+# submissions. Prints the put/get latencies (not asserted).
 # Usage: kv_run.sh PATH/TO/zg
 set -u
 zg=$1
@@ -128,9 +128,28 @@ h=$(call kv_getHoldingStreamIds '[]' | jq -r '.result[0]')
 m=$(call kv_getValue "[\"$stream\",\"$(b64 missing)\",0,100]" | jq -c .result)
 [ "$m" = '{"version":0,"data":"","size":0}' ] && ok || bad "getValue of a missing key: $m"
 
-# 6. Restart: values and the replay cursor are kept (nothing replayed twice).
+# 6. kill -9 right after three submissions (the replay may be mid-way), then
+#    restart: every put is replayed once, values and the cursor are kept.
 addr_port=${url#http://}
+nseq=()
+for k in 1 2 3; do
+  o=$(timeout 180 "$zg" kv put "$stream" "crash$k" "v$k" --no-wait --node "$url" --chain "$rpc" --key "$key" 2>>"$work/p6.err")
+  nseq+=("$(echo "$o" | grep -o 'txSeq [0-9]*' | cut -d' ' -f2)")
+done
+kill -9 "$(pgrep -P "$pid" -x zg || echo "$pid")"; wait "$pid" 2>/dev/null
+start_node "$addr_port"
+for k in 1 2 3; do
+  r=""
+  for _ in $(seq 300); do
+    r=$(call kv_getTransactionResult "[${nseq[$((k - 1))]:-null}]" | jq -r .result)
+    [ "$r" = Commit ] && break
+    sleep 0.2
+  done
+  v=$(timeout 30 "$zg" kv get "$stream" "crash$k" --node "$url" 2>&1)
+  [ "$r" = Commit ] && [ "$v" = "v$k" ] && ok || bad "put $k around the kill -9: result '$r', value '$v'"
+done
 replayed=$(grep -c '\[kv\] tx [0-9]*:' "$work/n/err")
+# Restart again (graceful): nothing is replayed twice.
 kill "$(pgrep -P "$pid" -x zg || echo "$pid")"; wait "$pid" 2>/dev/null
 start_node "$addr_port"
 v=""
