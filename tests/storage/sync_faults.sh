@@ -50,7 +50,7 @@ start_node() {
   cat >"$dir/cfg.json" <<EOF
 {"storage":{"dataDir":"$dir/data","shard":{"shardId":$2,"numShard":2},
  "chain":{"rpc":"$rpc","confirmations":1,"pollMs":100},
- "p2p":{"listen":"${P2PADDR[$i]:-127.0.0.1:0}","key":"$dir/p2p.key","peers":$4,"syncGraceMs":2000,
+ "p2p":{"listen":"${P2PADDR[$i]:-127.0.0.1:0}","key":"$dir/p2p.key","peers":$4,"syncGraceMs":${GRACE:-60000},
         "rangeSegments":2}$dbg},
  "rpc":{"addr":"${RPCADDR[$i]:-127.0.0.1:0}"}}
 EOF
@@ -96,11 +96,12 @@ fin() { call "$1" zgs_getFileInfo "[\"$2\"]" | jq -r '.result.finalized // false
 seq_a=$(call "${URL[3]}" zgs_getFileInfo "[\"$root_a\"]" | jq -r '.result.tx.seq')
 [ "$(fin "${URL[3]}" "$root_a")" = true ] && ok || bad "n3 does not hold file a after the upload"
 
-# 2. n3 loses its data and comes back empty, same key and addresses.
+# 2. n3 loses its data and comes back empty, same key and addresses (a 2 s
+#    grace period now; 60 s before, so that no replica raced the uploads).
 kill "${PID[3]}"; wait "${PID[3]}" 2>/dev/null
 rm -rf "$work/n3/data"
 t0=$(date +%s.%N)
-start_node 3 1 0 "$(peers 0 1 2 4)"
+GRACE=2000 start_node 3 1 0 "$(peers 0 1 2 4)"
 done_=no
 for _ in $(seq 1200); do
   [ "$(fin "${URL[3]}" "$root_a")" = true ] && [ "$(fin "${URL[3]}" "$root_b")" = true ] && { done_=yes; break; }
