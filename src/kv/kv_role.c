@@ -59,20 +59,33 @@ static zg_err_t read_file(zg_storage_t *st, uint8_t **out, bool *ready, const zg
   return ZG_OK;
 }
 
-/* Handles the entry at seq: *progressed false when it must wait. */
-static zg_err_t one(zg_kv_t *kv, zg_storage_t *st, bool *progressed, uint64_t seq) {
+/* Skips run entries from seq in one commit (a log of many non-KV entries
+ * costs one sync per batch, not per entry). */
+static zg_err_t flush_skips(zg_kv_t *kv, uint64_t seq, uint64_t *run, uint64_t *done) {
+  if (!*run) return ZG_OK;
+  ZG_TRY(zg_kv_skip(kv, seq, *run));
+  if (done) *done += *run;
+  *run = 0;
+  return ZG_OK;
+}
+
+/* Handles the entry at seq: *skip true when it is not this node's (the
+ * caller skips it, batched), *progressed false when it must wait. */
+static zg_err_t one(zg_kv_t *kv, zg_storage_t *st, bool *skip, bool *progressed, uint64_t seq, uint64_t first,
+                    uint64_t *run, uint64_t *done) {
   *progressed = false;
+  *skip = false;
   uint8_t sender[20], tags[ZG_STORAGE_MAX_TAGS];
   size_t tags_len;
   bool kept;
   zg_err_t e = zg_storage_entry_meta_get(st, sender, tags, sizeof tags, &tags_len, &kept, seq);
   if (e == ZG_ENOTFOUND || (e == ZG_OK && (!kept || !zg_kv_wants(kv, tags, tags_len)))) {
     if (e == ZG_OK && !kept) zg_logw(COMP, "tx %" PRIu64 ": tags too long to be kept, skipped", seq);
-    e = zg_kv_skip(kv, seq, 1);
-    *progressed = e == ZG_OK;
-    return e;
+    *skip = true;
+    return ZG_OK;
   }
   if (e != ZG_OK) return e;
+  ZG_TRY(flush_skips(kv, first, run, done)); /* the cursor must reach seq first */
   zg_logstore_tx_t tx;
   zg_storage_file_info_t fi;
   zg_storage_err_t err;
@@ -102,14 +115,27 @@ static zg_err_t one(zg_kv_t *kv, zg_storage_t *st, bool *progressed, uint64_t se
 
 zg_err_t zg_kv_role_step(zg_kv_t *kv, zg_storage_t *st, uint64_t *done) {
   if (done) *done = 0;
+  uint64_t seq, run = 0;
+  ZG_TRY(zg_kv_next_seq(kv, &seq));
   for (;;) {
-    uint64_t seq;
-    ZG_TRY(zg_kv_next_seq(kv, &seq));
-    if (seq >= zg_storage_next_seq(st)) return ZG_OK;
-    bool progressed;
-    ZG_TRY(one(kv, st, &progressed, seq));
+    uint64_t at = seq + run;
+    if (at >= zg_storage_next_seq(st) || run == 4096) {
+      ZG_TRY(flush_skips(kv, seq, &run, done));
+      if (at >= zg_storage_next_seq(st)) return ZG_OK;
+      seq = at;
+      continue;
+    }
+    bool skip, progressed;
+    zg_err_t e = one(kv, st, &skip, &progressed, at, seq, &run, done);
+    if (e == ZG_OK && skip) {
+      run++;
+      continue;
+    }
+    ZG_TRY(flush_skips(kv, seq, &run, done));
+    if (e != ZG_OK) return e;
     if (!progressed) return ZG_OK;
     if (done) (*done)++;
+    seq = at + 1;
   }
 }
 

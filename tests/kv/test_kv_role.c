@@ -160,22 +160,28 @@ static void test_role(void) {
   /* The replay thread picks up a new entry. */
   zg_kv_role_t *role = NULL;
   CHECK_OK(zg_kv_role_start(&role, kv, st, 10));
+  entry_t e4;
+  payload(&e4, S1, "dev", 5, 5); /* a dev-mode entry (3) just before the KV one (4) */
+  entry_add(st, &e4, S1, false);
+  entry_upload(st, &e4);
   payload(&e3, S1, "small", 5, 4);
   entry_add(st, &e3, S1, true);
   entry_upload(st, &e3);
   bool found = false;
   char res[64];
   for (int i = 0; i < 6000 && !found; i++) {
-    CHECK_OK(zg_kv_tx_result(kv, &found, res, sizeof res, 3));
+    CHECK_OK(zg_kv_tx_result(kv, &found, res, sizeof res, 4));
     if (!found) usleep(10000);
   }
   zg_kv_role_stop(role);
-  check_result(kv, 3, "Commit");
+  check_result(kv, 3, NULL);
+  check_result(kv, 4, "Commit");
   zg_kv_value_clear(&v);
   entry_free(&e0);
   entry_free(&e1);
   entry_free(&e2);
   entry_free(&e3);
+  entry_free(&e4);
   zg_kv_close(kv);
   zg_storage_close(st);
 }
