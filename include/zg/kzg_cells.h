@@ -14,9 +14,10 @@
  * A cells context (zg_kzg_cells_t) borrows the loaded settings and adds the
  * FK20 tables: for each of the 64 offsets c inside a cell, the FFT of size
  * 128 over G1 of the Toeplitz column [tau^(64 j + c)] (8192 points), each
- * with its 2^(8j) multiples for fixed-base MSMs (about 13 MiB), plus the
- * same for tau^0..63 G1 and small field tables (about 1 MiB). Building it
- * takes about 1-3 s of CPU (split over opts.threads). It is read-only after
+ * with its 2^(8j) multiples for fixed-base MSMs (about 20 MB with the
+ * GLV-mapped x coordinates), plus the same for tau^0..63 G1 and small field
+ * tables (about 1 MB). Building it takes about 3 s of CPU (split over
+ * opts.threads). Each call's scratch is ~6.3 MB with one thread. It is read-only after
  * creation and may be shared by threads; the thread-count knob says how
  * many threads ONE call may use.
  *

@@ -9,16 +9,19 @@
  *   H_u = sum_{c < l} sum_{j} f_{(j+u+1) l + c} [tau^(j l + c)].
  * For each offset c that is a Toeplitz product, i.e. a circular convolution
  * of size 2k = 128 of x_c = (f_c, f_{l+c}, ...) with the fixed column
- * y_c[128 - d] = [tau^((d-1) l + c)] (d = 1..k-1). So: FFT each x_c (field),
+ * y_c[128 - d] = [tau^((d-1) l + c)] (d = 1..k; d = k only feeds output
+ * 127, which becomes the commitment). So: FFT each x_c (field),
  * multiply pointwise by the precomputed FFT of y_c and sum over c (128 MSMs
  * of 64 points), inverse FFT over G1, keep H_0..H_63, and evaluate
  * H(T) = sum H_u T^u at t_i = h_i^64 = w128^rev7(i) with one more G1 FFT.
  * The 1/128 of the inverse FFT is folded into the field side.
  *
  * The 128 MSMs run over fixed points, so the context keeps each point's
- * 2^(8j) multiples (13 MiB): an MSM is then about 2200 mixed additions into
- * 128 buckets (GLV halves via the free endomorphism), ~3x fewer field
- * multiplications than a variable-base Pippenger of 64 points.
+ * 2^(8j) multiples and beta * x of each (20 MB): an MSM is then about 2200
+ * additions into 128 buckets (GLV halves via the free endomorphism), all
+ * affine with shared inversions (bls_g1_aff.c): ~5M + 1S each. The G1 FFTs
+ * use precomputed twiddle recodings and one inversion per layer.
+ * docs/kzg.md has the figures.
  *
  * Invariants: ctx->fb holds FFT_128(y_c)[w] and its 2^(8j) multiples; inputs are
  * checked before any arithmetic; outputs are zeroed on every failure.
