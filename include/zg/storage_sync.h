@@ -58,9 +58,10 @@ typedef struct {
   uint32_t grace_ms;           /* wait for an upload before fetching a new entry (5000); renewed
                                   while the entry's stored segment count keeps growing */
   uint32_t poll_ms;            /* scan period for new entries (500) */
-  uint32_t max_inflight;       /* concurrent range requests (4, at most 64) */
+  uint32_t max_inflight;       /* concurrent range requests (4, at most 64, and at most 32 MiB
+                                  of answers: 8 with 16-segment ranges, 4 with 32) */
   uint32_t range_segments;     /* segments asked per GET (16, at most ZG_SYNC_MAX_RANGE) */
-  uint32_t timeout_ms;         /* per request (30000) */
+  uint32_t timeout_ms;         /* per request (10000) */
   uint32_t ban_ms;             /* a peer that served a bad range is avoided this long (600000) */
   /* TEST KNOB: serve corrupted segment data to peers (one flipped byte per
    * segment), so that tests can check that a lying peer is detected. The

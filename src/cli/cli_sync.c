@@ -37,7 +37,7 @@ zg_err_t zg__cli_sync_start(zg_storage_sync_t **out, zg_config_t *cfg, zg_storag
   if (!e) e = zg_config_get_u64_range(cfg, &poll, "storage.p2p.pollMs", 500, 10, 60000);
   if (!e) e = zg_config_get_u64_range(cfg, &inflight, "storage.p2p.maxInflight", 4, 1, 64);
   if (!e) e = zg_config_get_u64_range(cfg, &range, "storage.p2p.rangeSegments", 16, 1, ZG_SYNC_MAX_RANGE);
-  if (!e) e = zg_config_get_u64_range(cfg, &timeout, "storage.p2p.timeoutMs", 30000, 100, 600000);
+  if (!e) e = zg_config_get_u64_range(cfg, &timeout, "storage.p2p.timeoutMs", 10000, 100, 600000);
   if (!e) e = zg_config_get_u64_range(cfg, &ban, "storage.p2p.banMs", 600000, 1, 86400000);
   if (!e) e = zg_config_get_bool(cfg, &corrupt, "storage.debug.corruptSync", false);
   if (e) {

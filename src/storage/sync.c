@@ -131,6 +131,9 @@ static bool in_shard(uint64_t s0, const zg__sync_shard_t *sh, uint64_t index) {
 
 static void respond(zg_storage_sync_t *s, const zg_net_responder_t *r, zg_err_t status, const zg_buf_t *b) {
   zg_err_t e = zg_net_respond(s->net, r, status, b ? b->ptr : NULL, b ? b->len : 0);
+  /* Over the peer's send queue: say so (a few bytes) rather than let the
+   * requester wait for its timeout; it asks again. */
+  if (e == ZG_EAGAIN && b && b->len) e = zg_net_respond(s->net, r, ZG_EAGAIN, NULL, 0);
   if (e != ZG_OK) zg_logd(LOGC, "answer to peer %u: %s", (unsigned)r->peer, zg_strerror(e));
 }
 
@@ -756,11 +759,15 @@ zg_err_t zg_storage_sync_create(zg_storage_sync_t **out, zg_storage_t *st, const
   DEF(poll_ms, 500);
   DEF(max_inflight, 4);
   DEF(range_segments, 16);
-  DEF(timeout_ms, 30000);
+  DEF(timeout_ms, 10000);
   DEF(ban_ms, 600000);
 #undef DEF
   if (s->cfg.max_inflight > 64) s->cfg.max_inflight = 64;
   if (s->cfg.range_segments > ZG_SYNC_MAX_RANGE) s->cfg.range_segments = ZG_SYNC_MAX_RANGE;
+  /* Answers in flight from one peer stay well under its 64 MiB send queue
+   * limit (zg/net.h), or the last ones would be refused. */
+  uint32_t cap = (uint32_t)(((size_t)32 << 20) / ((size_t)s->cfg.range_segments * ZG_SEGMENT_BYTES));
+  if (s->cfg.max_inflight > cap) s->cfg.max_inflight = cap ? cap : 1;
   zg_storage_shard(st, &s->shard.shard_id, &s->shard.num_shard);
   s->active_seq = UINT64_MAX;
   memcpy(s->self, cfg->sk->bytes + 32, 32);
