@@ -123,6 +123,13 @@ typedef struct {
   size_t n;
   zg_da_disperse_opts_t disperse;
   size_t max_body;              /* 0: the max blob size */
+  /* Chain mode (may be NULL): called with each certificate the quorum
+   * formed, before /put answers; the blob is committed only when it
+   * returns ZG_OK and *accepted (e.g. submitOriginalData +
+   * submitCertificate accepted on chain), else /put answers 503. Called
+   * from the server's threads: the callee serialises what it must. */
+  zg_err_t (*commit)(void *user, bool *accepted, const zg_da_cert_t *cert);
+  void *commit_user;
 } zg_da_altda_opts_t;
 
 /* Starts the server on addr ("HOST:PORT", port 0 = ephemeral); *port gets

@@ -837,39 +837,105 @@ void zg__cli_da_signer_stop(struct zg_da_signer *s) {
   zg_da_signer_close(s);
 }
 
+/* The alt-DA server's chain side: registers each certified blob and submits
+ * its certificate (one transaction at a time: one nonce sequence). */
+typedef struct {
+  pthread_mutex_t mu;
+  zg_rpc_client_t *c;
+  zg_secp256k1_sk_t sk;
+  uint64_t nonce;
+} altda_chain_t;
+
+static zg_err_t altda_commit(void *user, bool *accepted, const zg_da_cert_t *cert) {
+  static const zg_eth_addr_t dae = {ZG_DAENTRANCE_ADDRESS_BYTES};
+  altda_chain_t *ac = user;
+  zg_da_blob_status_t bs;
+  zg_da_tx_result_t tx;
+  char msg[256] = "";
+  *accepted = false;
+  pthread_mutex_lock(&ac->mu);
+  zg_err_t e = zg_da_chain_blob(ac->c, &bs, 0, cert->blob_digest, msg, sizeof msg);
+  if (e == ZG_OK && (bs.id == 0 || bs.status == ZG_DA_STATUS_FAILED)) {
+    zg_abi_arena_t a;
+    const zg_abi_value_t *o;
+    uint8_t w[32];
+    zg_u256_t fee;
+    zg_abi_arena_init(&a);
+    e = zg_da_chain_view(ac->c, &o, &a, &dae, ZG_DAE_BLOB_FEE, NULL, 0, "(uint256)", msg, sizeof msg);
+    if (e == ZG_OK) e = zg_abi_get_word(w, &o[0]);
+    zg_abi_arena_clear(&a);
+    zg_u256_from_be32(&fee, w);
+    zg_abi_value_t d = zg_abi_fbytes(cert->blob_digest, 32), arr = zg_abi_array(&d, 1);
+    if (e == ZG_OK)
+      e = zg_da_chain_send(ac->c, &tx, &ac->nonce, &ac->sk, &dae, &fee, ZG_DAE_SUBMIT_ORIGINAL_DATA, &arr, 1, 60000);
+    if (e == ZG_OK && !tx.ok) e = ZG_EREVERT;
+  }
+  if (e == ZG_OK && bs.status == ZG_DA_STATUS_CERTIFIED) {
+    *accepted = true;
+  } else if (e == ZG_OK) {
+    uint8_t cw[ZG_DA_CERT_WIRE_LEN];
+    zg_da_cert_encode(cw, cert);
+    zg_abi_value_t arg = zg_abi_bytes(cw, sizeof cw);
+    e = zg_da_chain_send(ac->c, &tx, &ac->nonce, &ac->sk, &dae, NULL, ZG_DAE_SUBMIT_CERTIFICATE, &arg, 1, 60000);
+    if (e == ZG_OK) *accepted = tx.ok;
+    if (e == ZG_OK && !tx.ok) fprintf(stderr, "zg da-server: certificate rejected on chain: %s\n", tx.reason);
+  }
+  if (e != ZG_OK) {
+    fprintf(stderr, "zg da-server: chain: %s %s\n", zg_strerror(e), msg);
+    ac->nonce = UINT64_MAX; /* ask the chain again next time */
+  }
+  pthread_mutex_unlock(&ac->mu);
+  return e;
+}
+
 int zg__cli_da_server(int argc, char **argv) {
-  const char *listen = "127.0.0.1:3100", *qpath = NULL;
+  const char *listen = "127.0.0.1:3100", *qpath = NULL, *rpc = NULL, *key = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) listen = argv[++i];
     else if (strcmp(argv[i], "--quorum") == 0 && i + 1 < argc) qpath = argv[++i];
+    else if (strcmp(argv[i], "--rpc") == 0 && i + 1 < argc) rpc = argv[++i];
+    else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) key = argv[++i];
     else return zg__cli_usage_error("da-server", "unknown argument '%s'", argv[i]);
   }
-  if (!qpath) return zg__cli_usage_error("da-server", "--quorum QFILE is required (chain mode: not yet)");
+  if (!qpath && (!rpc || !key))
+    return zg__cli_usage_error("da-server", "--rpc URL --key KEY (chain) or --quorum QFILE (dev) is required");
   quorum_t *q = malloc(sizeof *q);
   const zg_da_ctx_t *ctx;
   zg_da_altda_t *a = NULL;
+  altda_chain_t ac = {.mu = PTHREAD_MUTEX_INITIALIZER, .nonce = UINT64_MAX};
   uint16_t port = 0;
   int rc = 1;
-  if (!q || load_quorum(q, qpath) || get_ctx(&ctx)) goto out;
+  memset(&ac.sk, 0, sizeof ac.sk);
+  if (!q || get_ctx(&ctx)) goto out;
+  if (qpath && load_quorum(q, qpath)) goto out;
+  if (!qpath) {
+    /* The current epoch's quorum 0, read once at start (restart the
+     * server when the epoch's quorum changes). */
+    static const uint8_t zero[32];
+    if (parse_eth_key(&ac.sk, key) || open_rpc(&ac.c, rpc) || chain_quorum_now(ac.c, q, zero)) goto out;
+  }
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   zg_da_altda_opts_t o = {.ctx = ctx, .peers = q->peers, .n = q->n,
-                          .disperse = {q->chain_id, q->epoch, q->quorum_id, 0}};
+                          .disperse = {q->chain_id, q->epoch, q->quorum_id, 0},
+                          .commit = qpath ? NULL : altda_commit, .commit_user = &ac};
   zg_err_t err = zg_da_altda_start(&a, &port, listen, &o);
   if (err) {
     fprintf(stderr, "zg da-server: cannot listen on %s: %s\n", listen, zg_strerror(err));
     goto out;
   }
-  printf("da-server listening on port %u\n", port);
+  printf("da-server listening on port %u%s\n", port, qpath ? "" : " (certificates on chain)");
   fflush(stdout);
   int sig = 0;
   sigwait(&set, &sig);
   rc = 0;
 out:
   zg_da_altda_stop(a);
+  zg_rpc_client_destroy(ac.c);
+  zg_secp256k1_sk_clear(&ac.sk);
   free(q);
   return rc;
 }

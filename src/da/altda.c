@@ -62,6 +62,9 @@ static enum MHD_Result do_put(zg_da_altda_t *a, struct MHD_Connection *c, const 
   zg_err_t err = zg_da_encode(a->o.ctx, &e, r->body.ptr, r->body.len);
   if (!err) err = zg_da_disperse(a->o.ctx, &res, NULL, &e, a->o.peers, a->o.n, &a->o.disperse);
   zg_da_encoded_free(&e);
+  bool accepted = true;
+  if (!err && res.certified && a->o.commit) err = a->o.commit(a->o.commit_user, &accepted, &res.cert);
+  if (!err && !accepted) res.certified = false;
   if (err || !res.certified) {
     atomic_fetch_add(&a->put_fail, 1);
     return text(c, err == ZG_ETOOBIG ? 413 : 503, err ? zg_strerror(err) : "blob not certified");
