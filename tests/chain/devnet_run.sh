@@ -18,7 +18,9 @@
 #
 # Usage: devnet_run.sh ZG_BINARY [TXS]
 # Environment: ZG_RUN_TXS (3000), ZG_RUN_MIB (file size, 32), ZG_RUN_MINE_S
-# (mining wait, 90), ZG_RUN_DA_KIB (blob size, 256), ZG_KEEP=1 keeps the dir.
+# (mining wait, 90), ZG_RUN_DA_KIB (blob size, 256), ZG_RUN_DA=0 (no DA step:
+# the sanitizer build, where each `zg da` call takes ~2 minutes), ZG_KEEP=1
+# keeps the dir.
 # Exit: 0 every step that ran succeeded; 1 a failure (the node logs are
 # printed); 77 (skip) when this build has no validator role yet.
 set -u
@@ -54,7 +56,7 @@ if [ "$have_jq" = 0 ]; then
 else
   echo "$help" | grep -q -- '--storage' && flags="$flags --storage 4 --shards 2"
   echo "$help" | grep -q -- '--miners' && flags="$flags --miners"
-  echo "$help" | grep -q -- '--da-signers' && flags="$flags --da-signers 4"
+  [ "${ZG_RUN_DA:-1}" != 0 ] && echo "$help" | grep -q -- '--da-signers' && flags="$flags --da-signers 4"
 fi
 up() {
   "$zg" devnet up $flags --dir "$dir" --timeout 120 --json >"$dir/up.json" 2>"$dir/up.err"
@@ -152,7 +154,9 @@ fi
 
 # 4. Data availability.
 step "4. data availability: zg da put / zg da get of a $da_kib KiB blob"
-if [ "$have_jq" = 0 ] || [ "${nda:-0}" = 0 ]; then
+if [ "${ZG_RUN_DA:-1}" = 0 ]; then
+  echo "skipped: ZG_RUN_DA=0"
+elif [ "$have_jq" = 0 ] || [ "${nda:-0}" = 0 ]; then
   echo "skipped: this build's zg devnet has no DA signers (--da-signers)"
 else
   head -c $((da_kib << 10)) /dev/urandom >"$dir/blob.bin"
