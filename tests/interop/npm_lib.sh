@@ -12,6 +12,8 @@
 #                           call; exports NODE_PATH. Returns 1 (after the
 #                           install log's tail) when npm fails: an
 #                           unreachable registry is a failure, not a skip.
+#                           Tests sharing DIR may run at once (ctest -j2):
+#                           the check and install hold DIR/.lock (flock).
 
 npm_require() {
   if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
@@ -25,6 +27,10 @@ npm_install() {
   shift
   local missing=()
   mkdir -p "$dir" || return 1
+  local lockfd=""
+  if command -v flock >/dev/null 2>&1; then
+    exec {lockfd}>"$dir/.lock" && flock "$lockfd"
+  fi
   for spec in "$@"; do
     name=${spec%@*}
     ver=${spec##*@}
@@ -37,8 +43,10 @@ npm_install() {
     if ! (cd "$dir" && npm install --no-audit --no-fund --loglevel=error "${missing[@]}" >install.log 2>&1); then
       echo "FAIL: npm could not install ${missing[*]} (registry unreachable?)"
       tail -20 "$dir/install.log"
+      [ -n "$lockfd" ] && exec {lockfd}>&-
       return 1
     fi
   fi
+  [ -n "$lockfd" ] && exec {lockfd}>&-
   export NODE_PATH="$dir/node_modules"
 }
