@@ -23,6 +23,7 @@ EOF
   eval "URL_$1=$(sed -n 's/^rpc listening on //p' "$work/$1/out")"
 }
 rss() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"; } # user + system seconds
 
 head -c $((mib << 20)) /dev/urandom >"$work/file"
 root=$("$zg" root "$work/file")
@@ -37,8 +38,9 @@ run_case() { # LABEL NODES
   cmp -s "$work/file" "$work/out" && same=identical || same=DIFFERENT
   rm -f "$work/out"
   awk -v l="$1" -v b=$bytes -v t0=$t0 -v t1=$t1 -v t2=$t2 -v ru="$(rss "$work/up.time")" -v rd="$(rss "$work/dl.time")" -v s=$same \
-    'BEGIN { printf "%-8s %6.0f MiB  upload %7.1f MB/s  download %7.1f MB/s  CLI peak RSS up %d KiB, down %d KiB  (%s)\n",
-             l, b/1048576, b/1e6/(t1-t0), b/1e6/(t2-t1), ru, rd, s }'
+    -v cu="$(cpu "$work/up.time")" -v cd="$(cpu "$work/dl.time")" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
+    'BEGIN { printf "%-8s %6.0f MiB  upload %7.1f MB/s  download %7.1f MB/s  CLI peak RSS up %d KiB, down %d KiB  CLI CPU up %s s, down %s s  load %s  (%s)\n",
+             l, b/1048576, b/1e6/(t1-t0), b/1e6/(t2-t1), ru, rd, cu, cd, la, s }'
 }
 
 start_node A 0 1
@@ -48,4 +50,4 @@ start_node B1 1 2
 run_case "2 nodes" "$URL_B0,$URL_B1"
 for p in "${pids[@]}"; do kill -TERM $(pgrep -P "$p") 2>/dev/null; done  # the zg child of time
 wait
-for n in A B0 B1; do echo "node $n peak RSS $(rss "$work/$n/time") KiB"; done
+for n in A B0 B1; do echo "node $n peak RSS $(rss "$work/$n/time") KiB, CPU $(cpu "$work/$n/time") s (user + system, its upload and download)"; done
