@@ -96,12 +96,12 @@ fin() { call "$1" zgs_getFileInfo "[\"$2\"]" | jq -r '.result.finalized // false
 seq_a=$(call "${URL[3]}" zgs_getFileInfo "[\"$root_a\"]" | jq -r '.result.tx.seq')
 [ "$(fin "${URL[3]}" "$root_a")" = true ] && ok || bad "n3 does not hold file a after the upload"
 
-# 2. n3 loses its data and comes back empty, same key and addresses (a 2 s
+# 2. n3 loses its data and comes back empty, same key and addresses (a 3 s
 #    grace period now; 60 s before, so that no replica raced the uploads).
 kill "${PID[3]}"; wait "${PID[3]}" 2>/dev/null
 rm -rf "$work/n3/data"
 t0=$(date +%s.%N)
-GRACE=2000 start_node 3 1 0 "$(peers 0 1 2 4)"
+GRACE=3000 start_node 3 1 0 "$(peers 0 1 2 4)"
 done_=no
 for _ in $(seq 1200); do
   [ "$(fin "${URL[3]}" "$root_a")" = true ] && [ "$(fin "${URL[3]}" "$root_b")" = true ] && { done_=yes; break; }
@@ -113,7 +113,7 @@ if [ $done_ = yes ]; then
   ok
   bytes=$(echo "$prog" | jq -r .result.bytesFetched)
   echo "n3 resync: $bytes bytes of its shard in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b - a}') s from restart" \
-    "(chain catch-up and the 2 s grace included): $(awk -v n="$bytes" -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", n / 1e6 / (b - a)}') MB/s"
+    "(chain catch-up and the 3 s grace included): $(awk -v n="$bytes" -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", n / 1e6 / (b - a)}') MB/s"
   grep -o 'tx [0-9]*: synced .*' "$work/n3/err" | sed 's/^/  n3 log: /'
 else
   bad "n3 did not resync within 120 s: $prog"; logs 3 1 4

@@ -6,7 +6,7 @@
  * configurations fetch only their own shard's segments from whoever holds
  * them; a peer that serves corrupted ranges (the debug_corrupt knob) is
  * banned and the file still completes from an honest peer; a restarted node
- * fetches nothing it already holds.
+ * fetches nothing it already holds; an upload in progress is not raced.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -395,6 +395,48 @@ static void test_liar(void) {
   file_free(&f);
 }
 
+/* An upload in progress is not raced: B's grace (1 s) is renewed while its
+ * segments keep arriving (one every 100 ms), so B fetches nothing from A. */
+static void test_grace_renewed(void) {
+  node_t a, b;
+  file_t f;
+  zg_logstore_tx_t t;
+  file_make(&f, 12 * ZG_SEGMENT_BYTES);
+  node_open(&a, 0, 1);
+  node_open(&b, 0, 1);
+  file_put(a.st, &f, true, &t);
+  file_put(b.st, &f, false, &t);
+  node_sync(&a, NULL, 0, false, 0);
+  node_t *pa[] = {&a};
+  zg_storage_sync_cfg_t c = {0};
+  const char *ps[] = {a.addr};
+  c.listen = "127.0.0.1:0", c.sk = &b.sk, c.network_id = "zgs/test", c.peers = ps, c.npeers = 1;
+  c.grace_ms = 1000, c.poll_ms = 50;
+  (void)pa;
+  CHECK_OK(zg_storage_sync_create(&b.sync, b.st, &c, NULL, 0));
+  uint8_t *buf = malloc(ZG_SEGMENT_BYTES);
+  zg_storage_err_t err = {0, ""};
+  for (uint64_t i = 0; i < f.fr.layout.data_segments; i++) {
+    usleep(100 * 1000);
+    zg_merkle_proof_t proof;
+    CHECK_OK(zg_merkle_tree_proof(&proof, f.tree, i));
+    memcpy(buf, f.data + i * (uint64_t)ZG_SEGMENT_BYTES, ZG_SEGMENT_BYTES);
+    zg_storage_segment_t sg = {{0}, i, buf, ZG_SEGMENT_BYTES, f.size, &proof};
+    memcpy(sg.root, f.fr.root, 32);
+    CHECK_OK(zg_storage_upload(b.st, &err, &sg, 1, true, t.seq));
+  }
+  CHECK(wait_final(b.st, &t));
+  usleep(1500 * 1000); /* the entry leaves the pending table when its grace ends */
+  zg_storage_sync_stats_t s;
+  zg_storage_sync_stats(b.sync, &s);
+  CHECK_EQ(s.segments_fetched, 0);
+  CHECK_EQ(s.pending_files, 0);
+  free(buf);
+  node_close(&b, true);
+  node_close(&a, true);
+  file_free(&f);
+}
+
 /* A request from a peer that is not a storage node (garbage) gets an error
  * answer, not a crash: exercised through the decoder on random bytes. */
 static void test_random_bytes(void) {
@@ -425,5 +467,6 @@ int main(int argc, char **argv) {
   ZGT_RUN(test_two_nodes);
   ZGT_RUN(test_shards);
   ZGT_RUN(test_liar);
+  ZGT_RUN(test_grace_renewed);
   return zgt_done();
 }
